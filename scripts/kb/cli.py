@@ -1,0 +1,172 @@
+"""The ``kb`` command: check, export, stats, new, impact, bench.
+
+Errors in the knowledge base are reported as lines and an exit code, never as
+a traceback: 0 clean, 1 problems found, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import report
+from .edition import EDITIONS, PUBLIC, Edition
+from .model import Loaded, load_knowledge_base
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(message: str, code: int = EXIT_PROBLEMS) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(code)
+
+
+def _load(ctx: click.Context) -> Loaded:
+    root = ctx.obj["root"]
+    if not (root / "solutions").is_dir():
+        _fail(f"在 {root} 下找不到 solutions/ 目录；请在项目根目录运行，或用 --root 指定。", EXIT_USAGE)
+    return load_knowledge_base(root)
+
+
+def _require_clean(loaded: Loaded) -> None:
+    if loaded.problems:
+        click.echo(report.render_text(loaded.problems), err=True)
+        _fail(f"知识库有 {len(loaded.problems)} 个问题，请先运行 kb check 并修正。")
+
+
+@click.group(context_settings=CONTEXT)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 solutions/ 的目录）。",
+)
+@click.version_option(package_name="kb-work-prompts", message="kb %(version)s")
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """工作提示知识库的命令行工具：检查、导出、统计、新建记录。"""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 每个问题一行；json 便于其他工具读取。")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """检查知识库，列出全部问题，每个问题一行：文件:行号: 字段: 说明。
+
+    不带 PATHS 时检查整个知识库；给出文件或目录时只报告这些文件的问题
+    （唯一性等跨记录检查仍以整个知识库为准）。
+    退出码：0 没有问题，1 发现问题，2 用法错误。
+    """
+    loaded = _load(ctx)
+    problems = loaded.problems
+    documents = loaded.sources.documents
+    if paths:
+        selected = set()
+        for path in paths:
+            if not path.exists():
+                _fail(f"路径不存在：{path}", EXIT_USAGE)
+            target = path.resolve()
+            for doc in documents:
+                resolved = doc.path.resolve()
+                if resolved == target or target in resolved.parents:
+                    selected.add(doc.display)
+        if not selected:
+            _fail(f"给出的路径中没有知识库文件（solutions/*.yml 或 solutions/_registry/*.yml）：{' '.join(map(str, paths))}", EXIT_USAGE)
+        problems = [p for p in problems if p.file in selected]
+        count = len(selected)
+    else:
+        count = len(documents)
+    if fmt == "json":
+        click.echo(report.render_json(problems))
+    else:
+        if problems:
+            click.echo(report.render_text(problems))
+        click.echo(report.summary_line(problems, count), err=bool(problems))
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+@main.command()
+@click.option("--edition", type=click.Choice(EDITIONS), default=PUBLIC, show_default=True,
+              help="public 公开版（只含已发布记录，不含内部字段）；internal 内部版（含草稿和内部字段）。")
+@click.pass_context
+def export(ctx: click.Context, edition: str) -> None:
+    """把一个版本的全部记录导出为 JSON 数组（输出到标准输出）。
+
+    每条记录的 legal_basis[].law 展开为登记表中的完整条目，url 为其指南页面（相对站点根目录）。
+    """
+    loaded = _load(ctx)
+    _require_clean(loaded)
+    views = Edition(edition, loaded.kb).views
+    click.echo(json.dumps(views, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("--within", type=click.IntRange(0, 3650), default=30, show_default=True,
+              help="列出在这么多天内到期的复核。")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="以这一天为“今天”（YYYY-MM-DD），默认今天。")
+@click.pass_context
+def stats(ctx: click.Context, within: int, today) -> None:
+    """按状态、领域、难办类型、成因统计记录数，并列出到期或即将到期的复核。"""
+    from .stats import compute, render_text
+
+    loaded = _load(ctx)
+    _require_clean(loaded)
+    day = today.date() if today else date.today()
+    click.echo(render_text(compute(loaded.kb, day, within)))
+
+
+@main.command()
+@click.argument("law_id")
+@click.option("--edition", type=click.Choice(EDITIONS), default="internal", show_default=True,
+              help="在哪个版本里查找引用（internal 含草稿）。")
+@click.pass_context
+def impact(ctx: click.Context, law_id: str, edition: str) -> None:
+    """列出引用某部法律依据（LAW_ID，登记表中的编号）的全部指南和条款。"""
+    loaded = _load(ctx)
+    _require_clean(loaded)
+    kb = loaded.kb
+    if law_id not in kb.laws:
+        import difflib
+
+        close = difflib.get_close_matches(law_id, list(kb.laws), n=3, cutoff=0.4)
+        hint = f"，是否指：{'、'.join(close)}？" if close else "。用 kb export 或查看 solutions/_registry/laws.yml 了解全部编号"
+        _fail(f"法律依据“{law_id}”不在登记表中{hint}", EXIT_PROBLEMS)
+    law = kb.laws[law_id]
+    rows = Edition(edition, kb).citing(law_id)
+    click.echo(f"{law['title']}（{law['level']}，{law['status']}）被 {len({v['id'] for v, _ in rows})} 条指南引用：")
+    for view, entry in rows:
+        click.echo(f"  {view['id']}\t{entry['article']}\t{view['title']}\t[{view['status']}]")
+
+
+@main.command()
+@click.argument("record_id", metavar="ID")
+@click.option("--title", required=True, help="这一类事的名称（中文）。")
+@click.option("--domain", default=None, help="所属领域（取自领域词表），默认取词表第一项。")
+@click.pass_context
+def new(ctx: click.Context, record_id: str, title: str, domain: str | None) -> None:
+    """按模板新建一条草稿记录 solutions/ID.yml；文件已存在时绝不覆盖。"""
+    from .scaffold import ScaffoldError, write_draft
+
+    root = ctx.obj["root"]
+    try:
+        path = write_draft(root, record_id, title, domain)
+    except ScaffoldError as exc:
+        _fail(str(exc), exc.code)
+    click.echo(f"已新建草稿：{path.relative_to(root) if path.is_relative_to(root) else path}")
+    click.echo("下一步：补全各字段（编辑器会按 schema 提示），然后运行 kb check。")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,118 @@
+"""The checked knowledge base as objects the generator and the CLI work with.
+
+Only a knowledge base without problems becomes a model: every consumer (site,
+export, stats) can then rely on the record contract instead of re-checking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import Document, Sources, load_sources
+from .report import Problem, sort_problems
+from .validate import check_sources
+
+STATUS_NAMES = {"draft": "草稿", "published": "已发布", "retired": "已停用"}
+
+
+@dataclass
+class Record:
+    data: dict
+    doc: Document
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def status(self) -> str:
+        return self.data["status"]
+
+    @property
+    def source(self) -> str:
+        return self.doc.display
+
+    @property
+    def next_review(self) -> str:
+        return self.data["review"]["next_review"]
+
+
+@dataclass
+class Term:
+    """One entry of a controlled vocabulary (a domain, a category, a cause)."""
+
+    name: str
+    slug: str
+    description: str = ""
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    records: list[Record]
+    laws: dict[str, dict]
+    vocabularies: dict[str, list[Term]]
+    synonyms: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_id = {r.id: r for r in self.records}
+
+    def record(self, record_id: str) -> Record | None:
+        return self._by_id.get(record_id)
+
+    def term(self, vocabulary: str, name: str) -> Term:
+        return next(t for t in self.vocabularies[vocabulary] if t.name == name)
+
+    def citing(self, law_id: str) -> list[tuple[Record, dict]]:
+        """(record, legal_basis entry) for every citation of ``law_id``."""
+        return [(r, b) for r in self.records for b in r.data["legal_basis"] if b["law"] == law_id]
+
+    def fingerprint(self) -> str:
+        """Changes whenever any source file changes: keys caches in `mkdocs serve`."""
+        digest = hashlib.sha1()
+        for doc in [r.doc for r in self.records]:
+            stat = doc.path.stat()
+            digest.update(f"{doc.path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+        return digest.hexdigest()
+
+
+def department_slug(name: str) -> str:
+    """Departments are free text; a short stable hash gives them ASCII URLs."""
+    return "d" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+def build_model(sources: Sources) -> KnowledgeBase:
+    """Turn checked sources into a model. Call only when there are no problems."""
+    registry = {name: doc.data for name, doc in sources.registry.items()}
+    laws = {entry["id"]: entry for entry in registry["laws"]["laws"]}
+    vocabularies = {
+        kind: [Term(t["name"], t["slug"], t.get("description", "")) for t in registry["vocabularies"][kind]]
+        for kind in ("domains", "categories", "causes")
+    }
+    records = sorted((Record(doc.data, doc) for doc in sources.records), key=lambda r: r.id)
+    synonyms = registry.get("synonyms", {}).get("synonyms", []) if registry.get("synonyms") else []
+    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms)
+
+
+@dataclass
+class Loaded:
+    sources: Sources
+    problems: list[Problem]
+    kb: KnowledgeBase | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load_knowledge_base(root: Path | str) -> Loaded:
+    """Read, check and (when clean) model the knowledge base under ``root``."""
+    sources = load_sources(Path(root))
+    problems = sort_problems(check_sources(sources))
+    return Loaded(sources, problems, None if problems else build_model(sources))

@@ -1,0 +1,230 @@
+"""The generated part of the site: which pages exist for an edition, and what they say.
+
+This is the site map in code. It knows nothing about MkDocs: it yields
+``Page`` objects (a site path and its rendered text) that the hook wraps in
+MkDocs ``File`` objects, and that tests can inspect directly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterator
+from urllib.parse import quote
+
+from . import schema, stats
+from .edition import Edition, guide_url
+from .model import STATUS_NAMES, department_slug
+from .render import Renderer
+
+DISPOSITIONS = {"办不了": "解释疏导", "很难办": "协调办理", "不给办": "督办问责"}
+LAW_LEVELS = ["法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "规范性文件"]
+VOCAB_SECTIONS = {
+    "domains": ("domain", "按领域查找", "领域"),
+    "categories": ("category", "按难办类型查找", "难办类型"),
+    "causes": ("causes", "按共性成因查找", "共性成因"),
+}
+#: Sections only the internal edition has (hand-written pages under them are dropped from the public build).
+INTERNAL_SECTIONS = ("training/", "review/")
+
+
+@dataclass
+class Page:
+    """One generated file: ``src`` is its path as if it were in docs/."""
+
+    src: str
+    content: str
+    record: str | None = None  # the record it comes from, for edit links
+
+    @property
+    def url(self) -> str:
+        if self.src.endswith("index.md"):
+            return self.src[: -len("index.md")]
+        if self.src.endswith(".md"):
+            return self.src[:-3] + "/"
+        return self.src
+
+
+def page_url(src: str) -> str:
+    return Page(src, "").url
+
+
+@dataclass
+class SiteSettings:
+    """What the generator needs from the MkDocs config (or a test)."""
+
+    site_name: str = "工作提示知识库"
+    feedback_url: str = "mailto:kb-feedback@example.gov.cn?subject=纠错：{id}"
+    today: date | None = None
+
+
+class SiteBuilder:
+    def __init__(self, edition: Edition, settings: SiteSettings | None = None, renderer: Renderer | None = None):
+        self.edition = edition
+        self.kb = edition.kb
+        self.settings = settings or SiteSettings()
+        self.today = self.settings.today or date.today()
+        vocab = self.kb.vocabularies
+        self.slugs = {kind: {t.name: t.slug for t in terms} for kind, terms in vocab.items()}
+        self.renderer = renderer or Renderer()
+        self.renderer.globals.update(
+            edition=edition.name,
+            internal=edition.internal,
+            site_name=self.settings.site_name,
+            status_names=STATUS_NAMES,
+            dispositions=DISPOSITIONS,
+            department_slug=department_slug,
+            today=self.today.isoformat(),
+        )
+
+    # -- helpers ----------------------------------------------------------------
+    def feedback_link(self, view: dict) -> str:
+        return self.settings.feedback_url.replace("{id}", quote(view["id"])).replace("{title}", quote(view["title"]))
+
+    def _render(self, template: str, src: str, **context) -> Page:
+        return Page(src, self.renderer.render(template, page_url=page_url(src), **context))
+
+    def grouped(self, key: Callable[[dict], list[str]]) -> dict[str, list[dict]]:
+        groups: dict[str, list[dict]] = {}
+        for view in self.edition.views:
+            for name in key(view):
+                groups.setdefault(name, []).append(view)
+        return groups
+
+    # -- pages ------------------------------------------------------------------
+    def guide(self, view: dict) -> Page:
+        src = guide_url(view["id"])[:-1] + ".md"
+        overdue = self.edition.internal and view["review"]["next_review"] < self.today.isoformat()
+        page = self._render(
+            "guide.md.j2",
+            src,
+            r=view,
+            slugs={
+                "domain": self.slugs["domains"][view["domain"]],
+                "category": self.slugs["categories"][view["category"]],
+                "causes": self.slugs["causes"],
+            },
+            related=[self.edition.by_id[i] for i in view.get("related", [])],
+            overdue=overdue,
+            feedback_url=self.feedback_link(view),
+        )
+        page.record = view["id"]
+        return page
+
+    def card(self, view: dict) -> Page:
+        src = f"cards/{view['id']}/index.html"
+        return self._render("card.html.j2", src, cards=[view], title=f"工作提示卡：{view['title']}", single=True)
+
+    def vocabulary_pages(self) -> Iterator[Page]:
+        for kind, (field, heading, noun) in VOCAB_SECTIONS.items():
+            groups = self.grouped(lambda v, f=field: v[f] if isinstance(v[f], list) else [v[f]])
+            terms = self.kb.vocabularies[kind]
+            yield self._render(
+                "listing_index.md.j2", f"{kind}/index.md", heading=heading, noun=noun,
+                entries=[{"name": t.name, "url": f"{kind}/{t.slug}/", "description": t.description,
+                          "count": len(groups.get(t.name, []))} for t in terms],
+            )
+            for term in terms:
+                yield self._render(
+                    "listing.md.j2", f"{kind}/{term.slug}.md", heading=term.name, noun=noun,
+                    description=term.description, guides=groups.get(term.name, []), back=f"{kind}/",
+                    back_title=heading,
+                )
+
+    def department_pages(self) -> Iterator[Page]:
+        groups = self.grouped(lambda v: [v["departments"]["lead"]] + list(v["departments"].get("cooperating", [])))
+        leads = Counter(v["departments"]["lead"] for v in self.edition.views)
+        names = sorted(groups, key=lambda n: (-leads.get(n, 0), -len(groups[n]), n))
+        yield self._render(
+            "listing_index.md.j2", "departments/index.md", heading="按责任部门查找", noun="部门",
+            entries=[{"name": n, "url": f"departments/{department_slug(n)}/", "description": f"牵头 {leads.get(n, 0)} 类",
+                      "count": len(groups[n])} for n in names],
+        )
+        for name in names:
+            yield self._render(
+                "listing.md.j2", f"departments/{department_slug(name)}.md", heading=name, noun="部门",
+                description="本部门牵头或配合办理的各类事项。", guides=groups[name], back="departments/",
+                back_title="按责任部门查找", lead_of=name,
+            )
+
+    def law_pages(self) -> Iterator[Page]:
+        laws = sorted(self.kb.laws.values(), key=lambda law: (LAW_LEVELS.index(law["level"]), law["title"]))
+        citations = {law["id"]: self.edition.citing(law["id"]) for law in laws}
+        levels = [(level, [law for law in laws if law["level"] == level]) for level in LAW_LEVELS]
+        yield self._render(
+            "laws_index.md.j2", "laws/index.md", levels=[(lv, ls) for lv, ls in levels if ls],
+            counts={k: len({v["id"] for v, _ in c}) for k, c in citations.items()},
+        )
+        for law in laws:
+            yield self._render("law.md.j2", f"laws/{law['id']}.md", law=law, citations=citations[law["id"]])
+
+    def card_pages(self) -> Iterator[Page]:
+        views = self.edition.views
+        for view in views:
+            yield self.card(view)
+        domains = self.grouped(lambda v: [v["domain"]])
+        yield self._render(
+            "cards_index.md.j2", "cards/index.md",
+            domains=[(t, f"cards/print/{t.slug}/", len(domains.get(t.name, []))) for t in self.kb.vocabularies["domains"]],
+            total=len(views),
+        )
+        for term in self.kb.vocabularies["domains"]:
+            if domains.get(term.name):
+                yield self._render("card.html.j2", f"cards/print/{term.slug}/index.html", cards=domains[term.name],
+                                   title=f"工作提示卡（{term.name}）", single=False)
+        yield self._render("card.html.j2", "cards/print/all/index.html", cards=views, title="工作提示卡（全部）", single=False)
+
+    def reference_page(self) -> Page:
+        return self._render("fields.md.j2", "reference/fields.md", tables=schema.reference_tables(),
+                            vocabularies=self.kb.vocabularies)
+
+    def stats_page(self) -> Page:
+        data = stats.compute(self.kb, self.today, 30, self.edition)
+        return self._render("stats.md.j2", "stats/index.md", s=data, charts=stats.charts(data))
+
+    def review_page(self) -> Page:
+        data = stats.compute(self.kb, self.today, 30, self.edition)
+        return self._render("review.md.j2", "review/index.md", s=data)
+
+    def training_pages(self) -> Iterator[Page]:
+        domains = self.grouped(lambda v: [v["domain"]])
+        for term in self.kb.vocabularies["domains"]:
+            if domains.get(term.name):
+                yield self._render("training_domain.md.j2", f"training/{term.slug}.md", term=term,
+                                   guides=domains[term.name])
+        yield self._render("training_index.md.j2", "training/index.md")
+
+    # -- blocks that hand-written pages embed with <!-- kb:NAME --> ----------------
+    def block(self, name: str, url: str) -> str:
+        if name == "overview":
+            data = stats.compute(self.kb, self.today, 30, self.edition)
+            domains = [(t, data["by_domain"].get(t.name, 0)) for t in self.kb.vocabularies["domains"]]
+            return self.renderer.render("overview.html.j2", page_url=url, s=data, domains=domains)
+        if name == "training":
+            categories = self.grouped(lambda v: [v["category"]])
+            domains = self.grouped(lambda v: [v["domain"]])
+            return self.renderer.render(
+                "training_path.html.j2", page_url=url,
+                categories=[(t, categories.get(t.name, [])) for t in self.kb.vocabularies["categories"]],
+                domains=[(t, len(domains[t.name])) for t in self.kb.vocabularies["domains"] if domains.get(t.name)],
+            )
+        raise KeyError(name)
+
+    def home_page(self) -> Page:
+        """Fallback home for a project without a hand-written docs/index.md."""
+        return self._render("home.md.j2", "index.md")
+
+    def pages(self) -> Iterator[Page]:
+        yield self.home_page()
+        for view in self.edition.views:
+            yield self.guide(view)
+        yield from self.vocabulary_pages()
+        yield from self.department_pages()
+        yield from self.law_pages()
+        yield from self.card_pages()
+        yield self.reference_page()
+        yield self.stats_page()
+        if self.edition.internal:
+            yield self.review_page()
+            yield from self.training_pages()

@@ -1,0 +1,83 @@
+"""One Jinja environment for every generated page, card and file.
+
+Templates hold presentation; this module only supplies the environment and a
+few formatting filters. Autoescaping is on for every template that produces
+Markdown or HTML, so text from a record can never become markup: record text
+only ever appears inside HTML blocks of the generated Markdown, where the
+Markdown processor leaves it alone and the escaped entities show as text.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+TEMPLATE_DIR = Path(str(resources.files("kb").joinpath("templates")))
+
+
+def relative_url(target: str, base: str) -> str:
+    """Link from the page at ``base`` to ``target``; both are site-relative URLs.
+
+    ``guides/a/`` -> ``laws/b/`` gives ``../../laws/b/``. Pages use directory
+    URLs, so a base ending in ``/`` (or the empty root) is a directory.
+    """
+    target_path, sep, anchor = target.partition("#")
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
+    rel = posixpath.relpath("/" + target_path, "/" + base_dir)
+    if target_path.endswith("/") or not target_path:
+        rel = rel.rstrip("/") + "/"
+    return rel + sep + anchor
+
+
+def _time_limit(value: Any) -> str:
+    if isinstance(value, dict):
+        number, unit = value["value"], value["unit"]
+        return {"工作日": f"{number} 个工作日", "自然日": f"{number} 日（自然日）", "小时": f"{number} 小时"}[unit]
+    return str(value)
+
+
+def _yaml_scalar(value: Any) -> Markup:
+    """A YAML-safe double-quoted scalar (JSON strings are valid YAML)."""
+    return Markup(json.dumps(value, ensure_ascii=False))
+
+
+def _autoescape(name: str | None) -> bool:
+    return not (name or "").endswith((".yml.j2", ".json.j2", ".txt.j2"))
+
+
+@lru_cache(maxsize=None)
+def _environment(template_dir: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+        # Markdown's attribute lists use "{#id}", so Jinja comments are "{## ... ##}".
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters["time_limit"] = _time_limit
+    env.filters["yaml"] = _yaml_scalar
+    env.filters["rel"] = relative_url
+    return env
+
+
+class Renderer:
+    """Wraps the Jinja environment; ``render(name, **context)`` returns text."""
+
+    def __init__(self, template_dir: Path | str = TEMPLATE_DIR, globals_: dict | None = None):
+        self.env = _environment(str(template_dir))
+        self.globals = dict(globals_ or {})
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render({**self.globals, **context})

@@ -1,0 +1,101 @@
+"""Counts and due reviews, shared by ``kb stats``, the stats page and the review page.
+
+Charts are computed here as plain geometry (bar lengths and labels) and drawn
+by a template as inline SVG, so the page needs no script and no outside asset.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from .model import STATUS_NAMES, KnowledgeBase
+
+
+def compute(kb: KnowledgeBase, today: date, within: int = 30, edition=None) -> dict:
+    """Counts over the records ``edition`` shows (all records when None)."""
+    records = edition.records if edition is not None else kb.records
+    data = [r.data for r in records]
+    limit = (today + timedelta(days=within)).isoformat()
+    due = sorted(
+        (r for r in records if r.status != "retired" and r.next_review <= limit),
+        key=lambda r: (r.next_review, r.id),
+    )
+    order = {kind: [t.name for t in terms] for kind, terms in kb.vocabularies.items()}
+
+    def ordered(counter: Counter, kind: str) -> dict:
+        return {name: counter[name] for name in order[kind] if counter[name]}
+
+    solved = [
+        {"id": d["id"], "title": d["title"], **d["statistics"]}
+        for d in data
+        if "statistics" in d
+    ]
+    return {
+        "today": today.isoformat(),
+        "within": within,
+        "total": len(data),
+        "by_status": {STATUS_NAMES[s]: n for s, n in Counter(d["status"] for d in data).most_common()},
+        "by_domain": ordered(Counter(d["domain"] for d in data), "domains"),
+        "by_category": ordered(Counter(d["category"] for d in data), "categories"),
+        "by_cause": ordered(Counter(c for d in data for c in d["causes"]), "causes"),
+        "solved": sorted(solved, key=lambda s: (-s["solved"], s["id"])),
+        "received_total": sum(s["received"] for s in solved),
+        "solved_total": sum(s["solved"] for s in solved),
+        "due": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "owner": r.data["review"]["owner"],
+                "next_review": r.next_review,
+                "overdue": r.next_review < today.isoformat(),
+                "status": STATUS_NAMES[r.status],
+                "url": f"guides/{r.id}/",
+            }
+            for r in due
+        ],
+    }
+
+
+def render_text(data: dict) -> str:
+    """The plain-text report printed by ``kb stats``."""
+    lines = [f"记录总数：{data['total']}（统计日期 {data['today']}）", ""]
+    for title, key in (("按状态", "by_status"), ("按领域", "by_domain"), ("按难办类型", "by_category"), ("按共性成因", "by_cause")):
+        lines.append(f"{title}：")
+        width = max((len(k) for k in data[key]), default=0)
+        for name, count in data[key].items():
+            lines.append(f"  {name}{'　' * (width - len(name))}  {count}")
+        lines.append("")
+    if data["solved"]:
+        lines.append(f"兜底窗口办理统计：受理 {data['received_total']} 件，已解决 {data['solved_total']} 件")
+        lines.append("")
+    due = data["due"]
+    lines.append(f"到期或 {data['within']} 天内到期的复核：{len(due)} 条")
+    for item in due:
+        flag = "已过期" if item["overdue"] else "将到期"
+        lines.append(f"  {item['id']}\t{item['title']}\t{item['owner']}\t{item['next_review']}\t{flag}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def bar_chart(title: str, counts: dict, *, width: int = 640, bar: int = 22, gap: int = 8, label_width: int = 170) -> dict:
+    """Geometry for a horizontal bar chart; the template turns it into SVG."""
+    peak = max(counts.values(), default=0) or 1
+    usable = width - label_width - 60
+    bars = []
+    for index, (name, count) in enumerate(counts.items()):
+        y = index * (bar + gap)
+        bars.append({"label": name, "value": count, "y": y, "length": round(usable * count / peak, 1),
+                     "text_y": y + bar * 0.7})
+    return {"title": title, "bars": bars, "width": width, "height": max(len(bars) * (bar + gap), bar),
+            "bar": bar, "label_width": label_width}
+
+
+def charts(data: dict) -> list[dict]:
+    out = [
+        bar_chart("按领域", data["by_domain"]),
+        bar_chart("按难办类型", data["by_category"]),
+        bar_chart("按共性成因", data["by_cause"]),
+    ]
+    if data["solved"]:
+        out.append(bar_chart("各类事已解决件数", {s["title"][:14]: s["solved"] for s in data["solved"][:15]}))
+    return out

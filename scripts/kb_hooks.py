@@ -1,0 +1,165 @@
+"""MkDocs hook: the thin glue between MkDocs events and the ``kb`` package.
+
+- on_config: check the whole knowledge base first; a single problem stops the
+  build before ``site/`` is touched, with the same lines ``kb check`` prints.
+  A real build then writes into a sibling folder that replaces ``site/`` only
+  when everything succeeded, so a failure never leaves a half-written site.
+- on_files: add the generated pages (guides, indexes, laws, cards, training)
+  as in-memory files; hand-written pages in docs/ always win.
+- on_page_markdown: fill ``<!-- kb:NAME -->`` markers in hand-written pages.
+- on_post_page: declare a Content-Security-Policy that only allows this origin.
+- on_post_build: write the search index, then swap the new site into place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, InclusionLevel
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from kb import report  # noqa: E402
+from kb.edition import PUBLIC, Edition  # noqa: E402
+from kb.model import load_knowledge_base  # noqa: E402
+from kb.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
+from kb.search import SearchIndexBuilder, page_text  # noqa: E402
+from kb.security import content_security_policy  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.kb")
+
+_MARKER = re.compile(r"<!--\s*kb:([a-z]+)\s*-->")
+_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+
+
+class _State:
+    command = "build"
+    dirty = False
+    final_site_dir: str | None = None
+    builder: SiteBuilder | None = None
+    search: SearchIndexBuilder | None = None
+
+
+state = _State()
+
+
+def on_startup(command, dirty):
+    state.command = command
+    state.dirty = dirty
+
+
+def _settings(config) -> tuple[str, SiteSettings]:
+    options = (config.extra or {}).get("kb", {}) or {}
+    edition = options.get("edition", PUBLIC)
+    defaults = SiteSettings()
+    settings = SiteSettings(
+        site_name=config.site_name,
+        feedback_url=options.get("feedback_url", defaults.feedback_url),
+    )
+    return edition, settings
+
+
+@event_priority(-100)
+def on_config(config):
+    root = Path(config.config_file_path).resolve().parent
+    edition_name, settings = _settings(config)
+    loaded = load_knowledge_base(root)
+    if loaded.problems:
+        lines = report.render_text(loaded.problems)
+        raise PluginError(
+            f"知识库检查未通过（{len(loaded.problems)} 个问题），站点未构建，现有输出目录保持不变：\n{lines}"
+        )
+    try:
+        edition = Edition(edition_name, loaded.kb)
+    except ValueError as exc:
+        raise PluginError(f"mkdocs 配置 extra.kb.edition 有误：{exc}") from None
+    state.builder = SiteBuilder(edition, settings)
+    state.search = SearchIndexBuilder(edition)
+    log.info(f"知识库：{len(edition.views)} 条记录进入{'公开版' if edition_name == PUBLIC else '内部版'}")
+
+    state.final_site_dir = None
+    if state.command == "build" and not state.dirty:
+        # Build beside the real output and swap at the end (see on_post_build).
+        state.final_site_dir = config.site_dir
+        config.site_dir = config.site_dir.rstrip("/\\") + ".kb-building"
+        shutil.rmtree(config.site_dir, ignore_errors=True)
+    return config
+
+
+def on_files(files, config):
+    builder = state.builder
+    if not builder.edition.internal:
+        for file in list(files):
+            if file.src_uri.startswith(INTERNAL_SECTIONS):
+                files.remove(file)
+    for page in builder.pages():
+        if files.get_file_from_path(page.src) is not None:
+            continue  # a hand-written page with the same path wins
+        file = File.generated(config, page.src, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
+        if page.record:
+            file.edit_uri = f"../solutions/{page.record}.yml"
+        files.append(file)
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    builder = state.builder
+    return _MARKER.sub(lambda m: builder.block(m.group(1), page.url), markdown)
+
+
+def on_page_content(html, page, config, files):
+    if page.file.generated_by is None:
+        state.search.add_page(page.url, page.title, page_text(html))
+    return html
+
+
+def on_env(env, config, files):
+    env.filters["kb_search_worker"] = lambda text: _WORKER.sub("assets/kb/search-worker.js", text)
+    return env
+
+
+def on_post_page(output, page, config):
+    return content_security_policy(output, page.content or "")
+
+
+@event_priority(-100)
+def on_post_build(config):
+    state.search.write(config.site_dir)
+    if state.final_site_dir:
+        _swap(config.site_dir, state.final_site_dir)
+        config.site_dir = state.final_site_dir
+        state.final_site_dir = None
+
+
+def on_build_error(error):
+    if state.final_site_dir:
+        # The half-built copy goes; the previous site was never touched.
+        shutil.rmtree(state.final_site_dir.rstrip("/\\") + ".kb-building", ignore_errors=True)
+        state.final_site_dir = None
+
+
+def _swap(new: str, final: str) -> None:
+    """Replace ``final`` by ``new`` with two renames (same parent, same disk)."""
+    old = final.rstrip("/\\") + ".kb-old"
+    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if os.path.exists(final):
+            os.rename(final, old)
+        os.rename(new, final)
+    except OSError:
+        # ``final`` may be a mount point or the working directory: replace its content instead.
+        os.makedirs(final, exist_ok=True)
+        for name in os.listdir(final):
+            path = os.path.join(final, name)
+            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+        for name in os.listdir(new):
+            shutil.move(os.path.join(new, name), os.path.join(final, name))
+        shutil.rmtree(new, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
