@@ -129,6 +129,12 @@ def on_post_page(output, page, config):
     return content_security_policy(output, page.content or "")
 
 
+def on_post_template(output_content, template_name, config):
+    if template_name.endswith(".html"):  # 404.html; sitemap.xml stays as it is
+        return content_security_policy(output_content)
+    return output_content
+
+
 @event_priority(-100)
 def on_post_build(config):
     state.search.write(config.site_dir)

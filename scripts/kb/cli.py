@@ -140,7 +140,7 @@ def impact(ctx: click.Context, law_id: str, edition: str) -> None:
     if law_id not in kb.laws:
         import difflib
 
-        close = difflib.get_close_matches(law_id, list(kb.laws), n=3, cutoff=0.4)
+        close = difflib.get_close_matches(law_id, list(kb.laws), n=3, cutoff=0.7)
         hint = f"，是否指：{'、'.join(close)}？" if close else "。用 kb export 或查看 solutions/_registry/laws.yml 了解全部编号"
         _fail(f"法律依据“{law_id}”不在登记表中{hint}", EXIT_PROBLEMS)
     law = kb.laws[law_id]

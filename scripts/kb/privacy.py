@@ -35,7 +35,11 @@ _SURNAMES = (
 )
 _NAME_RE = re.compile(rf"(?<![某该其本此每这那])[{_SURNAMES}](?:先生|女士|小姐|大爷|大妈|阿姨|师傅)")
 _ADDRESS_RE = re.compile(r"\d+\s*(?:号楼|幢|栋|单元|室)|[路街巷弄道]\s*\d+\s*号")
-_MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|javascript\s*:|vbscript\s*:|data\s*:\s*text/html", re.I)
+# What a browser would parse as markup: a tag, a comment, a declaration; plus script URLs.
+_MARKUP_RE = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^>]*)?>|<!--|<![A-Za-z\[]|<\?|javascript\s*:|vbscript\s*:|data\s*:\s*text/html",
+    re.I,
+)
 
 
 def valid_id_number(number: str) -> bool:

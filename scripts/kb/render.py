@@ -66,6 +66,8 @@ def _environment(template_dir: str) -> jinja2.Environment:
         comment_start_string="{##",
         comment_end_string="##}",
     )
+    # tojson keeps Chinese readable; it still escapes < > & ' so the value is inert anywhere.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     env.filters["time_limit"] = _time_limit
     env.filters["yaml"] = _yaml_scalar
     env.filters["rel"] = relative_url

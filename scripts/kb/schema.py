@@ -120,8 +120,8 @@ def describe(error, root: dict) -> Iterator[tuple[tuple, str, bool]]:
         missing = [name for name in error.validator_value if not isinstance(value, dict) or name not in value]
         props = error.schema.get("properties", {})
         for name in missing:
-            desc = (_resolve(props.get(name, {}), root).get("description") or "").split("，")[0].split("。")[0]
-            hint = f"（{desc}）" if desc else ""
+            label = _resolve(props.get(name, {}), root).get("x-label")
+            hint = f"（{label}）" if label else ""
             yield path + (name,), f"缺少必填字段“{name}”{hint}", False
     elif kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
@@ -224,6 +224,7 @@ def _rows(spec: dict, root: dict, prefix: str, required: set, internal: bool = F
         hidden = internal or bool(resolved.get("x-internal"))
         yield {
             "path": path,
+            "label": resolved.get("x-label", ""),
             "type": _type_text(child, root),
             "required": name in required,
             "description": resolved.get("description", ""),

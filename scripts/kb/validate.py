@@ -51,7 +51,7 @@ def _text_problems(doc: Document, data: Any) -> list[Problem]:
     out = []
     for path, text in _strings(data):
         shown = doc.problem(path, "").field
-        tag = privacy.markup(text)
+        tag = privacy.markup(text) if path[-1] != "url" else None  # URLs: the schema's scheme rule speaks
         if tag:
             out.append(doc.problem(path, f"不允许包含 HTML 或脚本“{tag[:40]}”，请写纯文本"))
         for finding in privacy.personal_data(text, allow_office_contacts=bool(_OFFICE_CONTACT.match(shown))):
@@ -140,13 +140,15 @@ class Checker:
         valid: list[Document] = []
         for doc in self.sources.records:
             self.problems.extend(doc.problems)
-            if doc.problems or doc.data is None:
+            if doc.data is None:
                 continue
             if not isinstance(doc.data, dict):
                 kind = {list: "列表", str: "一段文本"}.get(type(doc.data), "单个值")
-                self.problems.append(doc.problem(WHOLE_FILE, f"应为一条记录（字段: 值 的映射），实际为{kind}", 1))
+                self.problems.append(doc.problem(WHOLE_FILE, f"应为一条记录（字段: 值 的映射），实际为{kind}", doc.line_of(())))
                 continue
-            self.problems.extend(_schema_problems(doc, "record"))
+            # A value the loader refused (a tag, an alias) is reported once, by the loader.
+            refused = {p.field for p in doc.problems}
+            self.problems.extend(p for p in _schema_problems(doc, "record") if p.field not in refused)
             self._check_record(doc)
             valid.append(doc)
             for key, seen in (("id", ids), ("title", titles)):

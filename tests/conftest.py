@@ -1,0 +1,66 @@
+"""Shared fixtures: small knowledge bases under a temporary root, and real site builds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+def make_project(tmp: Path, solutions: Path | None = None, docs: bool = True) -> Path:
+    """A throwaway copy of the project around ``solutions`` (default: the fixture KB)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "mkdocs.internal.yml"):
+        shutil.copy(ROOT / name, tmp / name)
+    (tmp / "scripts").symlink_to(ROOT / "scripts")
+    if docs:
+        shutil.copytree(ROOT / "docs", tmp / "docs")
+    else:
+        (tmp / "docs").mkdir()
+    shutil.copytree(solutions or FIXTURES / "kb" / "solutions", tmp / "solutions")
+    return tmp
+
+
+def registry_only(tmp: Path) -> Path:
+    """A project with the fixture registry and no records."""
+    (tmp / "solutions").mkdir(parents=True)
+    shutil.copytree(FIXTURES / "kb" / "solutions" / "_registry", tmp / "solutions" / "_registry")
+    return tmp
+
+
+def run_kb(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kb", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
+    )
+
+
+def mkdocs_build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture
+def empty_kb(tmp_path: Path) -> Path:
+    return registry_only(tmp_path / "kb")

@@ -1,0 +1,102 @@
+"""The built fixture site in a real headless Chromium: search, isolation, escaping, printing."""
+
+import re
+
+import pytest
+
+from browser import Page, browser, serve
+from conftest import make_project, mkdocs_build
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("browser") / "project")
+    assert mkdocs_build(project).returncode == 0
+    assert mkdocs_build(project, "-f", "mkdocs.internal.yml").returncode == 0
+    with browser() as chromium:
+        yield project, chromium
+
+
+def test_search_finds_part_of_a_longer_word_and_synonyms(site):
+    project, chromium = site
+    with serve(project / "site") as base:
+        page = Page(chromium, base)
+        page.open()
+        for query in ("身份证", "换证", "瘫痪在床办身份证", "上门"):
+            results = page.search(query)
+            assert results and results[0]["href"].endswith("guides/sample-home-visit/"), (query, results)
+        assert page.search("完全无关的词语组合") == []
+        assert page.foreign_requests() == []
+        page.close()
+
+
+def test_search_results_mark_matches_and_escape_text(site):
+    project, chromium = site
+    with serve(project / "site") as base:
+        page = Page(chromium, base)
+        page.open()
+        result = page.search("居民身份证")[0]
+        assert "<mark>居民身份证</mark>" in result["html"]
+        assert "<script" not in result["html"]
+        page.close()
+
+
+def test_internal_search_finds_drafts_and_public_does_not(site):
+    project, chromium = site
+    with serve(project / "site-internal") as base:
+        page = Page(chromium, base)
+        page.open()
+        assert page.search("部门意见不一致")[0]["href"].endswith("guides/sample-draft/")
+        page.close()
+    with serve(project / "site") as base:
+        page = Page(chromium, base)
+        page.open()
+        assert page.search("部门意见不一致") == []
+        page.close()
+
+
+def test_pages_make_no_request_outside_the_origin(site):
+    project, chromium = site
+    with serve(project / "site-internal") as base:
+        page = Page(chromium, base)
+        for path in ("", "guides/sample-home-visit/", "cards/sample-home-visit/", "stats/", "training/", "laws/"):
+            page.open(path)
+        page.search("身份证")
+        assert page.foreign_requests() == []
+        assert any(url.endswith("search-worker.js") for url in page.requests)
+        page.close()
+
+
+def test_csp_blocks_an_injected_script(site):
+    project, chromium = site
+    guide = project / "site" / "guides" / "sample-home-visit" / "index.html"
+    html = guide.read_text(encoding="utf-8")
+    # Simulate text that slipped past escaping: the policy must still refuse to run it.
+    injected = html.replace("<h2 id=\"applies\">", "<script>window.__pwned = 1</script><h2 id=\"applies\">", 1)
+    (project / "site" / "guides" / "injected.html").write_text(injected, encoding="utf-8")
+    with serve(project / "site") as base:
+        page = Page(chromium, base)
+        errors = []
+        page.page.on("console", lambda m: errors.append(m.text))
+        page.open("guides/injected.html")
+        assert page.page.evaluate("window.__pwned") is None
+        assert any("Content Security Policy" in e for e in errors)
+        page.close()
+
+
+def test_cards_print_one_a4_page_each(site, tmp_path):
+    project, chromium = site
+    with serve(project / "site-internal") as base:
+        page = Page(chromium, base)
+        page.open("cards/print/all/")
+        pdf = page.page.pdf(format="A4", print_background=True)
+        (tmp_path / "cards.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+        cards = page.page.locator("article.kb-card").count()
+        assert cards == 2 and pages == cards
+        assert page.page.locator(".kb-print__bar").is_hidden() is False  # shown on screen ...
+        page.page.emulate_media(media="print")
+        assert page.page.locator(".kb-print__bar").is_hidden()  # ... never printed
+        page.close()

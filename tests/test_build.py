@@ -1,0 +1,151 @@
+"""A real `mkdocs build` of the fixture knowledge base, both editions."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+
+from conftest import FIXTURES, make_project, mkdocs_build
+
+pytestmark = pytest.mark.slow
+
+MARKERS = ("上门前先电话确认家属在场", "上门采集已纳入容错免责范围", "FY-2026-001", "样例草稿", "内线协调专席")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("build") / "project")
+    public = mkdocs_build(project)
+    internal = mkdocs_build(project, "-f", "mkdocs.internal.yml")
+    assert public.returncode == 0, public.stderr
+    assert internal.returncode == 0, internal.stderr
+    return project, project / "site", project / "site-internal"
+
+
+def all_files(site: Path):
+    return [p for p in site.rglob("*") if p.is_file()]
+
+
+def test_public_edition_has_no_internal_or_draft_content(built):
+    _, site, _ = built
+    for path in all_files(site):
+        text = path.read_bytes().decode("utf-8", errors="ignore")
+        for marker in MARKERS:
+            assert marker not in text, f"{marker} leaked into {path.relative_to(site)}"
+    assert not (site / "guides" / "sample-draft").exists()
+    assert not (site / "training").exists() and not (site / "review").exists()
+    assert "sample-draft" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_internal_edition_has_everything(built):
+    _, _, site = built
+    guide = (site / "guides" / "sample-home-visit" / "index.html").read_text(encoding="utf-8")
+    for marker in ("上门前先电话确认家属在场", "上门采集已纳入容错免责范围", "FY-2026-001", "内线协调专席"):
+        assert marker in guide
+    draft = (site / "guides" / "sample-draft" / "index.html").read_text(encoding="utf-8")
+    assert "草稿 · 尚未发布" in draft
+    assert (site / "training" / "index.html").exists() and (site / "review" / "index.html").exists()
+    assert "工作提示知识库（内部版）" in guide
+
+
+def test_pages_exist_at_contract_urls(built):
+    _, site, _ = built
+    for rel in ("guides/sample-home-visit/index.html", "cards/sample-home-visit/index.html", "laws/index.html",
+                "laws/jumin-shenfenzheng-fa/index.html", "domains/huji/index.html", "categories/shiji-kunnan/index.html",
+                "causes/liucheng/index.html", "departments/index.html", "stats/index.html", "reference/fields/index.html",
+                "cards/print/all/index.html", "search/search_index.json"):
+        assert (site / rel).is_file(), rel
+
+
+def test_law_page_lists_citing_guides(built):
+    _, site, _ = built
+    page = (site / "laws" / "jumin-shenfenzheng-fa" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../guides/sample-home-visit/"' in page and "第三条第三款" in page
+
+
+def test_every_internal_link_resolves(built):
+    for site in built[1:]:
+        for path in site.rglob("*.html"):
+            html = path.read_text(encoding="utf-8")
+            for href in re.findall(r'(?:href|src)="([^"#?]+)', html):
+                if re.match(r"^[a-z]+:", href) or href.startswith("//"):
+                    continue
+                target = (site / href.lstrip("/")) if href.startswith("/") else (path.parent / href).resolve()
+                if href.endswith("/") or target.is_dir():
+                    target = target / "index.html"
+                assert target.exists(), f"{path.relative_to(site)} links to missing {href}"
+
+
+def test_no_asset_from_another_origin_and_a_csp_everywhere(built):
+    for site in built[1:]:
+        for path in site.rglob("*.html"):
+            html = path.read_text(encoding="utf-8")
+            assert not re.search(r'<(script|img|iframe|link)[^>]+(src|href)="(https?:)?//', html), path
+            assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+            assert "Content-Security-Policy" in html, path
+            policy = re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1)
+            assert "default-src 'self'" in policy and "http" not in policy
+
+
+def test_search_index_is_utf8_and_holds_only_the_edition(built):
+    _, site, internal = built
+    manifest = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    base = site / manifest["config"]["kb"]["base"]
+    raw = b"".join(p.read_bytes() for p in base.iterdir())
+    assert "居民身份证".encode("utf-8") in raw and b"\\u" not in raw
+    assert "样例草稿".encode("utf-8") not in raw
+    manifest_i = json.loads((internal / "search" / "search_index.json").read_text(encoding="utf-8"))
+    raw_i = b"".join(p.read_bytes() for p in (internal / manifest_i["config"]["kb"]["base"]).iterdir())
+    assert "样例草稿".encode("utf-8") in raw_i
+
+
+def test_invalid_knowledge_base_fails_before_touching_site(built, tmp_path):
+    project, site, _ = built
+    work = tmp_path / "p"
+    shutil.copytree(project, work, symlinks=True)
+    (work / "site" / "keep.txt").write_text("previous build", encoding="utf-8")
+    broken = (FIXTURES / "valid" / "minimal.yml").read_text(encoding="utf-8")
+    broken = re.sub(r"(?ms)^legal_basis:.*?(?=^procedure:)", "", broken).replace("id: minimal", "id: zz-broken")
+    (work / "solutions" / "zz-broken.yml").write_text(broken, encoding="utf-8")
+    result = mkdocs_build(work)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "solutions/zz-broken.yml:2: legal_basis: 缺少必填字段“legal_basis”（办理依据）" in output
+    assert "Traceback" not in output
+    assert (work / "site" / "keep.txt").read_text(encoding="utf-8") == "previous build"
+    assert not (work / "site.kb-building").exists()
+
+
+def test_successful_build_replaces_site_atomically(built, tmp_path):
+    project, _, _ = built
+    work = tmp_path / "p"
+    shutil.copytree(project, work, symlinks=True)
+    (work / "site" / "stale.txt").write_text("old", encoding="utf-8")
+    assert mkdocs_build(work).returncode == 0
+    assert not (work / "site" / "stale.txt").exists()
+    assert (work / "site" / "index.html").exists()
+    assert not (work / "site.kb-building").exists() and not (work / "site.kb-old").exists()
+
+
+def test_guide_markdown_converts_with_record_text_escaped():
+    """The generated Markdown, through the same Markdown extensions as mkdocs.yml."""
+    from datetime import date
+
+    from kb.edition import Edition
+    from kb.model import load_knowledge_base
+    from kb.pages import SiteBuilder, SiteSettings
+
+    kb = load_knowledge_base(FIXTURES / "kb").kb
+    b = SiteBuilder(Edition("public", kb), SiteSettings(today=date(2026, 11, 22)))
+    view = dict(b.edition.by_id["sample-home-visit"])
+    view["summary"] = "<script>alert(1)</script>**粗体** [链接](javascript:alert(1)) ![x](http://evil.example/a.png)"
+    view["applies_when"] = ["<img src=x onerror=alert(1)>", "# 标题", "1. 列表"]
+    text = b.guide(view).content.split("---", 2)[2]
+    html = markdown.markdown(text, extensions=["attr_list", "admonition", "pymdownx.details", "tables", "toc"])
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "<strong>粗体</strong>" not in html and "evil.example" not in re.findall(r'src="([^"]*)"', html).__str__()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;**粗体**" in html
+    assert "<li># 标题</li>" in html and "<li>1. 列表</li>" in html
