@@ -1,0 +1,95 @@
+"""pages: which pages each edition gets, and what the stewardship pages say."""
+
+from datetime import date
+
+import pytest
+
+from conftest import FIXTURES
+from kb.edition import Edition
+from kb.model import load_knowledge_base
+from kb.pages import SiteBuilder, SiteSettings
+
+KB = load_knowledge_base(FIXTURES / "kb").kb
+
+
+def site(edition: str, today=date(2026, 11, 22), **settings) -> dict:
+    builder = SiteBuilder(Edition(edition, KB), SiteSettings(today=today, **settings))
+    return {page.src: page.content for page in builder.pages()}, builder
+
+
+def test_public_pages_leave_out_drafts_training_and_review():
+    pages, _ = site("public")
+    assert "guides/sample-home-visit.md" in pages and "guides/sample-draft.md" not in pages
+    assert not any(src.startswith(("training/", "review/")) for src in pages)
+    assert "cards/sample-home-visit/index.html" in pages and "cards/sample-draft/index.html" not in pages
+
+
+def test_internal_pages_include_training_review_and_drafts():
+    pages, _ = site("internal")
+    for src in ("guides/sample-draft.md", "training/index.md", "training/huji.md", "review/index.md", "cards/sample-draft/index.html"):
+        assert src in pages
+
+
+def test_review_page_lists_due_and_overdue_records():
+    pages, _ = site("internal", today=date(2027, 6, 1))
+    review = pages["review/index.md"]
+    assert "sample-home-visit" in review and "户籍管理科" in review and "2027-05-01" in review
+    assert "<strong>已过期</strong>" in review
+
+
+def test_overdue_warning_only_in_the_internal_edition():
+    internal, _ = site("internal", today=date(2027, 6, 1))
+    public, _ = site("public", today=date(2027, 6, 1))
+    assert "复核已过期" in internal["guides/sample-home-visit.md"]
+    assert "复核已过期" not in public["guides/sample-home-visit.md"]
+
+
+def test_guides_show_review_dates_changelog_and_feedback_link():
+    pages, _ = site("public", feedback_url="https://feedback.example.gov.cn/new?record={id}")
+    guide = pages["guides/sample-home-visit.md"]
+    assert "<th scope=\"row\">最近复核</th><td>2026-11-01</td>" in guide
+    assert "<th scope=\"row\">下次复核</th><td>2027-05-01</td>" in guide
+    assert "## 修订记录 {#changelog}" in guide and "<td>首次固化</td>" in guide
+    assert 'href="https://feedback.example.gov.cn/new?record=sample-home-visit"' in guide
+
+
+def test_stats_page_draws_svg_charts_at_build_time():
+    pages, _ = site("public")
+    stats = pages["stats/index.md"]
+    assert stats.count("<svg") >= 3 and "<script" not in stats
+    assert "户籍证件" in stats and "受理 12 件，已解决 11 件" in stats
+
+
+def test_law_pages_list_every_citing_guide_and_article():
+    pages, _ = site("internal")
+    law = pages["laws/jumin-shenfenzheng-fa.md"]
+    assert law.count("../../guides/sample-home-visit/") == 2
+    assert "第十一条第一款" in law and "第三条第三款" in law
+    index = pages["laws/index.md"]
+    assert index.index("## 法律") < index.index("## 行政法规")
+
+
+def test_training_domain_page_has_folded_answers_and_scenarios():
+    pages, _ = site("internal")
+    training = pages["training/huji.md"]
+    assert '<details class="question kb-self-check">' in training
+    assert "为什么不能由家属代为采集？" in training
+    assert "情景 FY-2026-001" in training and "实际结果：户籍窗口派员上门采集，顺利办结。" in training
+
+
+def test_cards_show_contacts_only_internally():
+    internal, _ = site("internal")
+    public, _ = site("public")
+    assert "卡住时找谁" in internal["cards/sample-home-visit/index.html"]
+    assert "卡住时找谁" not in public["cards/sample-home-visit/index.html"]
+    assert "cards/print/all/index.html" in public and "cards/print/huji/index.html" in public
+
+
+def test_home_block_counts_and_training_block():
+    _, builder = site("internal")
+    overview = builder.block("overview", "")
+    assert "内部版收录 <strong>2</strong> 类事项" in overview
+    training = builder.block("training", "training/")
+    assert "群众实际困难" in training and 'href="huji/"' in training
+    with pytest.raises(KeyError):
+        builder.block("nope", "")
