@@ -1,6 +1,10 @@
 """validate: the rules a schema cannot express, across files."""
 
 import shutil
+import time
+
+import pytest
+import yaml
 
 from conftest import FIXTURES, registry_only, run_kb
 from kb.load import load_sources
@@ -76,7 +80,7 @@ def test_registry_problems_are_reported(tmp_path):
     assert "solutions/_registry/laws.yml:27: laws[3].title: 应为带书名号的全称，如《中华人民共和国行政许可法》" in found
     assert "solutions/_registry/laws.yml:26: laws[3].id: 编号“xingzheng-xuke-fa”重复（第 2 行已登记）" in found
     assert "solutions/_registry/laws.yml:31: laws[3].status: “有效”不是可选值，可选：现行有效、已修订、已废止" in found
-    assert "solutions/_registry/laws.yml:32: laws[3].url: 只接受 http:// 或 https:// 开头的网址" in found
+    assert "solutions/_registry/laws.yml:32: laws[3].url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found
 
 
 def test_missing_registry_file(tmp_path):
@@ -98,3 +102,143 @@ def test_all_problems_in_one_run(tmp_path):
     result = run_kb("--root", str(root), "check")
     assert result.returncode == 1
     assert len({line.split(":")[0] for line in result.stdout.splitlines()}) == 5
+
+
+def test_every_kind_of_problem_is_reported_in_one_run(tmp_path):
+    # All invalid examples in one knowledge base: one run reports every line each
+    # of them reports alone (plus the duplicate titles they share), and exits 1.
+    expected = yaml.safe_load((FIXTURES / "invalid_expected.yml").read_text(encoding="utf-8"))
+    root = registry_only(tmp_path)
+    for path in (FIXTURES / "invalid").glob("*.yml"):
+        shutil.copy(path, root / "solutions")
+    result = run_kb("--root", str(root), "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = set(result.stdout.splitlines())
+    missing = [line for name in expected for line in expected[name] if line not in lines]
+    assert missing == []
+
+
+def test_duplicate_titles_ignore_width_and_spacing(tmp_path):
+    root = registry_only(tmp_path)
+    write(root, "one", MINIMAL.replace("id: minimal", "id: one").replace("title: 最小合法记录示例", "title: 最小合法记录示例（二）"))
+    write(root, "two", MINIMAL.replace("id: minimal", "id: two").replace("title: 最小合法记录示例", "title: 最小合法 记录示例(二)"))
+    assert problems(root) == [
+        "solutions/one.yml:3: title: 标题“最小合法记录示例（二）”与 solutions/two.yml:3 重复",
+        "solutions/two.yml:3: title: 标题“最小合法 记录示例(二)”与 solutions/one.yml:3 重复",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name, record_id, found",
+    [
+        ("Bad Name", "bad-name", [
+            "solutions/Bad Name.yml:1: (文件): 文件名“Bad Name.yml”不是合法的编号：记录文件应命名为“编号.yml”，编号只能由小写字母、数字和单个连字符组成，最长 64 个字符，如改为“bad-name.yml”",
+            "solutions/Bad Name.yml:2: id: 编号“bad-name”与文件名“Bad Name.yml”不一致，请把文件改名为“bad-name.yml”",
+        ]),
+        ("UPPER", "upper", [
+            "solutions/UPPER.yml:1: (文件): 文件名“UPPER.yml”不是合法的编号：记录文件应命名为“编号.yml”，编号只能由小写字母、数字和单个连字符组成，最长 64 个字符，如改为“upper.yml”",
+            "solutions/UPPER.yml:2: id: 编号“upper”与文件名“UPPER.yml”不一致，请把文件改名为“upper.yml”",
+        ]),
+        ("snake_case", "snake_case", [
+            "solutions/snake_case.yml:1: (文件): 文件名“snake_case.yml”不是合法的编号：记录文件应命名为“编号.yml”，编号只能由小写字母、数字和单个连字符组成，最长 64 个字符，如改为“snake-case.yml”",
+            "solutions/snake_case.yml:2: id: 只能由小写字母、数字和单个连字符组成（如 idcard-home-visit），不能含“/”“..”等路径字符",
+        ]),
+        ("中文名", "minimal", [
+            "solutions/中文名.yml:1: (文件): 文件名“中文名.yml”不是合法的编号：记录文件应命名为“编号.yml”，编号只能由小写字母、数字和单个连字符组成，最长 64 个字符",
+            "solutions/中文名.yml:2: id: 编号“minimal”与文件名“中文名.yml”不一致，请把文件改名为“minimal.yml”",
+        ]),
+    ],
+)
+def test_file_names_that_are_not_ids(tmp_path, name, record_id, found):
+    root = registry_only(tmp_path)
+    write(root, name, MINIMAL.replace("id: minimal", f"id: {record_id}"))
+    assert problems(root) == found
+
+
+def test_records_in_a_subfolder_are_flagged(tmp_path):
+    root = registry_only(tmp_path)
+    (root / "solutions" / "drafts").mkdir()
+    (root / "solutions" / "drafts" / "x.yml").write_text("id: x\n", encoding="utf-8")
+    (root / "solutions" / "empty-folder").mkdir()
+    assert problems(root) == ["solutions/drafts/:1: (文件): 子目录 drafts/ 里的记录不会被读取，也不会发布：请把记录直接放在 solutions/ 下"]
+
+
+def test_uppercase_extension_is_flagged(tmp_path):
+    root = registry_only(tmp_path)
+    (root / "solutions" / "x.YML").write_text("id: x\n", encoding="utf-8")
+    assert problems(root) == ["solutions/x.YML:1: (文件): 记录文件的扩展名应为 .yml"]
+
+
+def add_law(root, text):
+    laws = root / "solutions" / "_registry" / "laws.yml"
+    laws.write_text(laws.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_registry_text_is_checked_like_records(tmp_path):
+    root = registry_only(tmp_path)
+    add_law(root, "  - id: extra\n    title: 《示例<b>条例</b>》\n    level: 法律\n    issuer: 某机关\n    effective: 2020-01-01\n"
+                  "    status: 现行有效\n    url: javascript:alert(1)\n    note: \"经办人王先生，电话 13812345678 &amp; \\u202e\"\n")
+    vocab = root / "solutions" / "_registry" / "vocabularies.yml"
+    vocab.write_text(vocab.read_text(encoding="utf-8").replace("description: 政务服务中心自身的工作机制", "description: <script>x</script>政务服务中心自身的工作机制"), encoding="utf-8")
+    synonyms = root / "solutions" / "_registry" / "synonyms.yml"
+    synonyms.write_text(synonyms.read_text(encoding="utf-8") + "  - [邮箱, office@example.cn]\n", encoding="utf-8")
+    assert problems(root) == [
+        "solutions/_registry/laws.yml:27: laws[3].title: 不允许包含 HTML、脚本或字符实体“<b>”，请写纯文本",
+        "solutions/_registry/laws.yml:32: laws[3].url: 不允许“javascript:”网址，只接受 http:// 或 https:// 开头的网址",
+        "solutions/_registry/laws.yml:33: laws[3].note: 不允许包含 HTML、脚本或字符实体“&amp;”，请写纯文本",
+        "solutions/_registry/laws.yml:33: laws[3].note: 含有不可见的控制字符 U+202E（常由复制粘贴带入），请删除",
+        "solutions/_registry/laws.yml:33: laws[3].note: 含有个人信息：疑似手机号码“138…78”，不得写入记录",
+        "solutions/_registry/laws.yml:33: laws[3].note: 含有个人信息：疑似真实姓名“王先生”（请写成“某先生”“当事人”等），不得写入记录",
+        "solutions/_registry/synonyms.yml:4: synonyms[2][1]: 含有个人信息：疑似电子邮箱“off…cn”，不得写入记录",
+        "solutions/_registry/vocabularies.yml:34: domains[9].description: 不允许包含 HTML、脚本或字符实体“<script>”，请写纯文本",
+    ]
+
+
+def test_broken_registry_does_not_flood_every_record(tmp_path):
+    root = registry_only(tmp_path)
+    write(root, "minimal", MINIMAL)
+    (root / "solutions" / "_registry" / "laws.yml").write_text("laws: [\n", encoding="utf-8")
+    (root / "solutions" / "_registry" / "vocabularies.yml").write_text("- 不是映射\n", encoding="utf-8")
+    assert problems(root) == [
+        "solutions/_registry/laws.yml:2: (文件): YAML 语法错误：这里缺少内容：可能是括号没有闭合，或逗号、“- ”后面什么都没写（while parsing a flow node did not find expected node content）",
+        "solutions/_registry/vocabularies.yml:1: (文件): 应为映射（字段: 值），实际为列表；请对照字段说明",
+    ]
+
+
+def test_every_problem_is_one_well_formed_line(tmp_path):
+    root = registry_only(tmp_path)
+    # Keys and values with line breaks, bidi overrides and very long text must
+    # not break the file:line: field: message format.
+    write(root, "minimal", MINIMAL + '"evil\\nkey\\u202e": 1\n"": 2\n' + f"{'k' * 500}: 3\n" + 'status2: "a\\nb"\n')
+    result = run_kb("--root", str(root), "check")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    assert "solutions/minimal.yml:32: evil\\nkey\\u202e: 未知字段“evil\\nkey\\u202e”" in lines[0]
+    assert lines[1].startswith('solutions/minimal.yml:33: "": 未知字段“”')
+    assert lines[2].startswith(f"solutions/minimal.yml:34: {'k' * 40}…: 未知字段“{'k' * 40}…”")
+
+
+HOSTILE = {
+    "a list of mappings": ("aliases: [最小示例, 必填字段]", "aliases: [" + "{}, " * 60_000 + "]"),
+    "a list of mixed types": ("aliases: [最小示例, 必填字段]", "aliases: [" + "1, a, " * 40_000 + "]"),
+    "many unknown keys": ("departments:\n", "".join(f"k{i}: 1\n" for i in range(25_000)) + "departments:\n"),
+    "many phone numbers": ("aliases: [最小示例, 必填字段]", "aliases: [" + "王先生13812345678, " * 12_000 + "]"),
+    "a long run of digits": ("summary: 这是一条只含必填字段的合法记录。", "summary: " + "1" * 250_000),
+    "an unclosed tag repeated": ("summary: 这是一条只含必填字段的合法记录。", "summary: '" + "<a " * 80_000 + "'"),
+    "many aliases": ("aliases: [最小示例, 必填字段]", "aliases: [" + "*a, " * 60_000 + "]\nanchor: &a x"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_files_take_linear_time(tmp_path, name):
+    # About a quarter of the 1 MB limit each: linear work takes a second or two, anything
+    # quadratic (pairwise comparisons, backtracking patterns) would take minutes.
+    old, new = HOSTILE[name]
+    root = registry_only(tmp_path)
+    write(root, "minimal", MINIMAL.replace(old, new))
+    start = time.perf_counter()
+    found = check_sources(load_sources(root))
+    assert time.perf_counter() - start < 10
+    assert found

@@ -1,25 +1,36 @@
 """Reading YAML files safely, keeping the line of every value.
 
 The knowledge base is written by many hands, so loading never trusts a file:
-it refuses oversized or non-UTF-8 files, constructs only plain scalars (a
-``!!python/...`` tag is reported, never executed), rejects anchors and aliases
-(no billion-laughs expansion) and duplicate keys, and turns YAML syntax errors
-into Chinese messages with the line they occur on.
+it refuses oversized files and anything that is not UTF-8 (naming the likely
+encoding), builds plain data straight from libyaml's event stream (no Python
+object is ever constructed from a tag, and deep nesting cannot exhaust the
+stack), refuses tags other than the plain scalar ones, aliases (no
+billion-laughs expansion), merge keys and duplicate keys, and turns YAML syntax
+errors into Chinese messages with the line the editor should look at.
+
+Plain scalars are typed the YAML 1.2 way, not the YAML 1.1 way: only
+``true``/``false`` are booleans, only decimal numbers are numbers, and dates
+stay text (the schema checks their form). ``yes``, ``on``, ``0x10``, ``010``
+and ``10:30`` are therefore text, as the person who typed them meant.
 """
 
 from __future__ import annotations
 
+import codecs
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
 
 from .report import WHOLE_FILE, Problem, format_path
 
 MAX_BYTES = 1024 * 1024
+#: Records nest four levels deep (procedure[0].time_limit.value); anything far
+#: deeper is a mistake, and refusing it keeps every later stage's recursion shallow.
+MAX_DEPTH = 20
 
 #: Where the records and the registry live, relative to the project root.
 SOLUTIONS_DIR = "solutions"
@@ -33,33 +44,101 @@ REGISTRY_FILES = {
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_TAG + "str", _TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null", _TAG + "timestamp"}
-_constructor = SafeConstructor()
+_PLAIN_TAGS = (None, "!")
+_MAP_TAGS = (None, "!", _TAG + "map")
+_SEQ_TAGS = (None, "!", _TAG + "seq")
+_KEY_TAGS = (None, "!", _TAG + "str")
 
-# libyaml's messages are English; these are the ones editors actually meet.
-_YAML_MESSAGES = [
-    ("mapping values are not allowed", "此处不能出现“键: 值”，可能是缩进不对或文本里的冒号需要加引号"),
-    ("found character '\\t'", "不能用 Tab 缩进，请改用空格"),
-    ("cannot start any token", "出现了不能作为开头的字符（如 Tab、@ 或 `），请加引号"),
-    ("could not find expected ':'", "缺少冒号“:”，或多行文本没有正确缩进"),
-    ("did not find expected key", "缩进不一致，或列表项与字段混排"),
-    ("expected <block end>", "缩进不一致"),
-    ("did not find expected '-' indicator", "列表项缩进不一致"),
-    ("found undefined alias", "引用了未定义的别名（*）"),
-    ("found unexpected end of stream", "文件意外结束：可能有引号或括号没有闭合"),
-    ("while scanning a quoted scalar", "引号没有闭合"),
-    ("found unknown escape character", "双引号文本里有无效的转义字符（\\），可改用单引号"),
-    ("unacceptable character", "含有不可打印的控制字符"),
-    ("special characters are not allowed", "含有不可打印的控制字符"),
-    ("expected a single document", "一个文件只能有一个 YAML 文档（不要使用 ---  分隔多个文档）"),
-    ("found duplicate anchor", "锚点重复定义"),
-    ("while parsing a flow", "方括号或花括号没有闭合"),
-    ("while scanning a simple key", "缺少冒号“:”，或文本需要加引号"),
-    ("while scanning an anchor", "锚点或别名（& 或 *）写法不对；如是普通文本，请加引号"),
-    ("while scanning an alias", "锚点或别名（& 或 *）写法不对；如是普通文本，请加引号"),
-    ("while scanning a tag", "“!” 开头的标签写法不对；如是普通文本，请加引号"),
-    ("while scanning a block scalar", "多行文本（| 或 >）的写法不对"),
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
+_SPECIAL_FLOATS = {
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+}
+
+
+#: Longer digit strings stay text: no field holds such a number, and Python
+#: refuses to convert a decimal string of more than 4,300 digits.
+_MAX_NUMBER_LENGTH = 100
+
+
+def _plain_scalar(text: str) -> Any:
+    """Type an unquoted scalar by the YAML 1.2 core schema (timestamps stay text)."""
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    first = text[0]
+    if (first.isdigit() or first in "+-.") and len(text) <= _MAX_NUMBER_LENGTH:
+        if _INT_RE.fullmatch(text):
+            return int(text)
+        if _FLOAT_RE.fullmatch(text):
+            return float(text)
+        if text in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[text]
+    return text
+
+
+def _tagged_scalar(tag: str, text: str) -> tuple[bool, Any]:
+    """(allowed, value) for an explicitly tagged scalar such as ``!!str 5``."""
+    if tag == _TAG + "str" or tag == _TAG + "timestamp":
+        return True, text
+    if tag == _TAG + "null":
+        return True, None
+    if tag == _TAG + "bool":
+        return True, _BOOLS.get(text, text)
+    if tag == _TAG + "int":
+        return True, int(text) if len(text) <= _MAX_NUMBER_LENGTH and _INT_RE.fullmatch(text) else text
+    if tag == _TAG + "float":
+        value = _plain_scalar(text)
+        return True, float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else text
+    return False, None
+
+
+def _shown_tag(tag: str) -> str:
+    tag = tag.replace(_TAG, "!!")
+    return tag if len(tag) <= 60 else tag[:60] + "…"
+
+
+# libyaml's messages are English. Each rule: words in libyaml's problem, words
+# in its context ("" for any), the Chinese explanation, and which mark is the
+# line to show ("context" is where the unclosed quote or bracket opened).
+_YAML_RULES = [
+    ("tab character", "", "不能用 Tab 缩进或对齐，请改用空格", "problem"),
+    ("found character '\\t'", "", "不能用 Tab 缩进或对齐，请改用空格", "problem"),
+    ("found unexpected end of stream", "quoted scalar", "引号没有闭合：这一行开始的引号直到文件末尾都没有结束", "context"),
+    ("found unknown escape character", "", "双引号文本里有无效的转义字符（\\），可改用单引号，或把 \\ 写成 \\\\", "problem"),
+    ("invalid Unicode character escape", "", "双引号文本里的 \\u 转义不是有效字符", "problem"),
+    ("", "flow sequence", "这一行的方括号“[”没有闭合，或括号里的项目之间缺少逗号", "context"),
+    ("", "flow mapping", "这一行的花括号“{”没有闭合，或括号里的项目之间缺少逗号", "context"),
+    ("found unexpected end of stream", "", "文件意外结束：可能有引号或括号没有闭合", "problem"),
+    ("did not find expected node content", "", "这里缺少内容：可能是括号没有闭合，或逗号、“- ”后面什么都没写", "problem"),
+    ("mapping values are not allowed", "", "此处不能出现“键: 值”：可能是缩进不对，或文本里有“: ”（英文冒号加空格），请给整段文本加引号", "problem"),
+    ("could not find expected ':'", "", "缺少冒号“:”：这一行既不是“字段: 值”也不是列表项，或多行文本没有缩进", "context"),
+    ("did not find expected key", "", "缩进不一致、列表项“- ”与字段写在了同一层，或引号外还有文字", "problem"),
+    ("block sequence entries are not allowed", "", "此处不能出现列表项“- ”：可能是缩进不对，或以“- ”开头的文本需要加引号", "problem"),
+    ("did not find expected '-' indicator", "", "列表项缩进不一致", "problem"),
+    ("expected <block end>", "", "缩进不一致", "problem"),
+    ("", "scanning an anchor", "以“&”开头的文本会被当作 YAML 锚点，请给文本加引号", "problem"),
+    ("", "scanning an alias", "以“*”开头的文本会被当作 YAML 别名，请给文本加引号", "problem"),
+    ("", "scanning a tag", "以“!”开头的文本会被当作 YAML 标签，请给文本加引号", "problem"),
+    ("", "block scalar", "多行文本（| 或 >）的写法不对", "problem"),
+    ("", "directive", "以“%”开头的行会被当作 YAML 指令，请删除或给文本加引号", "problem"),
+    ("expected <document start>", "", "多余的内容：括号或引号结束后还有文字，或一个文件里写了不止一条记录", "problem"),
+    ("", "plain scalar", "文本里的冒号、井号或括号需要加引号", "problem"),
 ]
+_UNPRINTABLE_RE = re.compile(r"#x([0-9a-fA-F]+)")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+_ALIAS_MESSAGE = "不支持 YAML 锚点和别名（& 与 *），请直接写出内容"
+
+
+class _Abort(Exception):
+    """Stop building: the problem has been recorded."""
 
 
 @dataclass
@@ -72,6 +151,8 @@ class Document:
     lines: dict = field(default_factory=dict)  # path tuple -> line of the value
     key_lines: dict = field(default_factory=dict)  # path tuple -> line of the key
     problems: list = field(default_factory=list)
+    refused: set = field(default_factory=set)  # paths whose value the loader refused (now None)
+    strings: list = field(default_factory=list)  # (path, text) of every text value, in file order
 
     @property
     def stem(self) -> str:
@@ -100,143 +181,255 @@ class Document:
 
 
 def display_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    for base, target in ((root, path), (root.resolve(), path.resolve())):
+        try:
+            return target.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
-def _yaml_message(exc: yaml.YAMLError) -> str:
-    text = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
-    text = text or str(exc).splitlines()[0]
-    for needle, chinese in _YAML_MESSAGES:
-        if needle in text:
-            return f"YAML 语法错误：{chinese}（{text}）"
-    return f"YAML 语法错误（{text}）"
+def _syntax_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """(line, message) for a libyaml error."""
+    problem = str(getattr(exc, "problem", "") or "")
+    context = str(getattr(exc, "context", "") or "")
+    if isinstance(exc, yaml.reader.ReaderError):
+        position = getattr(exc, "position", 0) or 0  # a byte offset into the UTF-8 text
+        line = text.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
+        code = _UNPRINTABLE_RE.search(str(exc))
+        char = f"U+{int(code.group(1), 16):04X}" if code else "控制字符"
+        return line, f"YAML 语法错误：含有不可见的控制字符 {char}，请删除"
+    english = " ".join(x for x in (context, problem) if x) or str(exc).splitlines()[0]
+    chinese, use = None, "problem"
+    problem_mark, context_mark = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    if "cannot start any token" in problem and problem_mark is not None:
+        index = problem_mark.index
+        char = text[index] if 0 <= index < len(text) else ""
+        chinese = "不能用 Tab 缩进或对齐，请改用空格" if char == "\t" else f"文本不能以“{char}”开头，请给整段文本加引号"
+    for in_problem, in_context, message, mark in _YAML_RULES if chinese is None else ():
+        if in_problem in problem and in_context in context:
+            chinese, use = message, mark
+            break
+    marks = (context_mark, problem_mark) if use == "context" else (problem_mark, context_mark)
+    mark = next((m for m in marks if m is not None), None)
+    line = mark.line + 1 if mark else 1
+    return line, f"YAML 语法错误：{chinese}（{english}）" if chinese else f"YAML 语法错误（{english}）"
 
 
 class _Builder:
-    """Turns a composed node tree into plain data, recording lines and problems."""
+    """Builds plain data from libyaml events, with an explicit stack (no recursion).
 
-    def __init__(self, doc: Document):
+    Each frame on the stack is a collection being filled: ``[container, path,
+    key, aliases]`` where ``key`` is the mapping key waiting for its value
+    (``None`` while a key is expected) and ``aliases`` counts the aliases met
+    in a list. A refused subtree (tagged collection, merge value, complex key,
+    the value of a duplicate key) is consumed by counting its start and end
+    events. The loop is written out in one method because it runs once per
+    value of every record.
+    """
+
+    def __init__(self, doc: Document, loader):
         self.doc = doc
-        self.seen: set[int] = set()
+        self.loader = loader
 
-    def build(self, node, path: tuple):
-        if id(node) in self.seen:
-            self.doc.problems.append(self.doc.problem(path, "不支持 YAML 锚点和别名（& 与 *），请直接写出内容", node.start_mark.line + 1))
+    def _report(self, path: tuple, message: str, line: int) -> None:
+        self.doc.problems.append(self.doc.problem(path, message, line))
+
+    def _skip_subtree(self) -> None:
+        depth = 1
+        while depth:
+            cls = self.loader.get_event().__class__
+            if cls is yaml.SequenceStartEvent or cls is yaml.MappingStartEvent:
+                depth += 1
+            elif cls is yaml.SequenceEndEvent or cls is yaml.MappingEndEvent:
+                depth -= 1
+
+    def build(self) -> Any:
+        loader, doc = self.loader, self.doc
+        get = loader.get_event
+        scalar, seq_start, seq_end, map_start, map_end = (
+            yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent, yaml.MappingStartEvent, yaml.MappingEndEvent)
+        lines, strings = doc.lines, doc.strings
+        stack: list[list] = []
+        get()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
             return None
-        self.seen.add(id(node))
-        self.doc.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
-                return self._bad_tag(node, path)
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
-        return self._scalar(node, path)
+        get()  # DocumentStart
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is seq_end or cls is map_end:
+                value, path, _, aliases = stack.pop()
+                if aliases:
+                    count, first = aliases
+                    self._report(path, _ALIAS_MESSAGE + (f"（这个列表里共 {count} 处）" if count > 1 else ""), first)
+            else:
+                line = event.start_mark.line + 1
+                if not stack:
+                    path = ()
+                else:
+                    top = stack[-1]
+                    if top[0].__class__ is list:
+                        path = top[1] + (len(top[0]),)
+                    elif top[2] is None:
+                        self._key(event, top, line)
+                        continue
+                    else:
+                        path = top[1] + (top[2],)
+                lines[path] = line
+                if cls is scalar:
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        value = _plain_scalar(event.value) if event.implicit[0] else event.value
+                    else:
+                        allowed, value = _tagged_scalar(tag, event.value)
+                        if not allowed:
+                            self._bad_tag(tag, path, line)
+                    if value.__class__ is str:
+                        strings.append((path, value))
+                elif cls is map_start or cls is seq_start:
+                    is_map = cls is map_start
+                    if event.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
+                        self._bad_tag(event.tag, path, line)
+                        self._skip_subtree()
+                        value = None
+                    elif len(stack) >= MAX_DEPTH:
+                        self._report(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层），请检查缩进和括号", line)
+                        raise _Abort
+                    else:
+                        stack.append([{} if is_map else [], path, None, None])
+                        continue
+                else:  # an alias
+                    doc.refused.add(path)
+                    value = None
+                    if stack and stack[-1][0].__class__ is list:
+                        # Counted per list and reported once when it closes: a
+                        # billion-laughs list of nine aliases is one problem, not nine.
+                        parent = stack[-1]
+                        parent[3] = parent[3] or [0, line]
+                        parent[3][0] += 1
+                    else:
+                        self._report(path, _ALIAS_MESSAGE, line)
+            if not stack:
+                break
+            top = stack[-1]
+            if top[0].__class__ is list:
+                top[0].append(value)
+            else:
+                top[0][top[2]] = value
+                top[2] = None
+        get()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            extra = get()
+            doc.problems[:] = [doc.problem(
+                WHOLE_FILE, "YAML 语法错误：一个文件只能有一条记录，不要用“---”分隔多个 YAML 文档", extra.start_mark.line + 1)]
+            raise _Abort
+        return value
 
-    def _bad_tag(self, node, path):
-        tag = node.tag.replace(_TAG, "!!")
-        self.doc.problems.append(
-            self.doc.problem(path, f"不允许使用 YAML 标签“{tag}”：只接受普通文本、数字、日期和列表、映射", node.start_mark.line + 1)
-        )
-        return None
+    def _bad_tag(self, tag: str, path: tuple, line: int) -> None:
+        self.doc.refused.add(path)
+        self._report(path, f"不允许使用 YAML 标签“{_shown_tag(tag)}”：只接受普通文本、数字、日期和列表、映射", line)
 
-    def _mapping(self, node, path):
-        if node.tag != _TAG + "map":
-            return self._bad_tag(node, path)
-        out: dict = {}
-        first_line: dict = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if key_node.tag == _TAG + "merge":
-                self.doc.problems.append(self.doc.problem(path, "不支持 YAML 合并键“<<”，请直接写出字段", line))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "null", _TAG + "float"):
-                self.doc.problems.append(self.doc.problem(path, "字段名应为简单文本", line))
-                continue
-            key = str(key_node.value)
-            if key in out:
-                self.doc.problems.append(
-                    self.doc.problem(path + (key,), f"字段“{key}”重复出现（第 {first_line[key]} 行已写过）", line)
-                )
-                continue
-            first_line[key] = line
-            self.doc.key_lines[path + (key,)] = line
-            out[key] = self.build(value_node, path + (key,))
-        return out
-
-    def _scalar(self, node, path):
-        tag = node.tag
-        if tag not in _SCALAR_TAGS:
-            return self._bad_tag(node, path)
-        if tag == _TAG + "str" or tag == _TAG + "timestamp":
-            # Dates stay text: the schema checks their form, so a bad date is a
-            # message on its line rather than a constructor crash.
-            return node.value
-        try:
-            if tag == _TAG + "int":
-                return _constructor.construct_yaml_int(node)
-            if tag == _TAG + "float":
-                return _constructor.construct_yaml_float(node)
-            if tag == _TAG + "bool":
-                return _constructor.construct_yaml_bool(node)
-            return None
-        except (ConstructorError, ValueError):
-            return node.value
+    def _key(self, event, frame: list, line: int) -> None:
+        """A mapping key: remember it in ``frame``, or report it and drop its value."""
+        path = frame[1]
+        if event.__class__ is yaml.ScalarEvent and event.tag in _KEY_TAGS:
+            key = event.value
+            if key == "<<" and event.implicit[0] and event.tag is None:
+                problem = "不支持 YAML 合并键“<<”，请直接写出字段"
+            elif key in frame[0]:
+                first = self.doc.key_lines[path + (key,)]
+                path, problem = path + (key,), f"字段“{format_path((key,))}”重复出现（第 {first} 行已写过）"
+            else:
+                self.doc.key_lines[path + (key,)] = line
+                frame[2] = key
+                return
+        else:
+            if event.__class__ in (yaml.SequenceStartEvent, yaml.MappingStartEvent):
+                self._skip_subtree()
+            problem = "字段名应为简单文本（不能是列表、映射、别名或带标签的值）"
+        self._report(path, problem, line)
+        # Drop the value, so that it neither lands in the data nor shifts later keys.
+        if self.loader.get_event().__class__ in (yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            self._skip_subtree()
 
 
 def parse_text(text: str, doc: Document) -> None:
     """Parse YAML text into ``doc`` (data, lines, problems)."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        doc.problems.append(doc.problem(WHOLE_FILE, _yaml_message(exc), line))
+    bad = _SURROGATE_RE.search(text)  # only from a caller's str: a decoded file never has one
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        doc.problems.append(doc.problem(WHOLE_FILE, f"含有无效字符 U+{ord(bad.group(0)):04X}（孤立的代理码位），请删除", line))
         return
+    loader = _Loader(text)
+    try:
+        data = _Builder(doc, loader).build()
     except yaml.YAMLError as exc:
-        doc.problems.append(doc.problem(WHOLE_FILE, _yaml_message(exc), 1))
+        line, message = _syntax_problem(exc, text)
+        doc.problems[:] = [doc.problem(WHOLE_FILE, message, line)]
+        doc.strings.clear()
         return
-    except RecursionError:
-        doc.problems.append(doc.problem(WHOLE_FILE, "YAML 嵌套层次过深", 1))
+    except _Abort:
+        doc.strings.clear()
         return
-    if node is None:
+    finally:
+        loader.dispose()
+    if data is None and not doc.problems:
         doc.problems.append(doc.problem(WHOLE_FILE, "文件为空：应为一条记录（字段: 值 的映射）", 1))
-        return
+    doc.data = data
+
+
+def _decode(raw: bytes) -> tuple[str | None, int, str]:
+    """(text, 0, "") for UTF-8 input, else (None, line, message) naming the likely encoding."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return None, 1, "文件是 UTF-32 编码，请另存为 UTF-8"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, 1, "文件是 UTF-16 编码（Windows 记事本的“Unicode”），请另存为 UTF-8"
+    nuls = raw.count(0)
+    if nuls and nuls * 4 >= len(raw) and raw[:2000].count(0) * 4 >= min(len(raw), 2000):
+        return None, 1, "文件疑似 UTF-16 编码（每隔一个字节是空字节），请另存为 UTF-8"
     try:
-        doc.data = _Builder(doc).build(node, ())
-    except RecursionError:
-        doc.problems.append(doc.problem(WHOLE_FILE, "YAML 嵌套层次过深", 1))
-        doc.data = None
-
-
-_BAD_UTF8 = re.compile(rb"[\x80-\xff]")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return None, line, f"不是 UTF-8 编码（第 {line} 行有无法识别的字节），请另存为 UTF-8"
+        return None, line, f"不是 UTF-8 编码，疑似 GBK/GB18030 编码（Windows 记事本的“ANSI”，第 {line} 行起无法读取），请另存为 UTF-8"
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        return None, text.count("\n", 0, text.index("\x00")) + 1, "含有空字符（\\0），这不是文本文件"
+    return text, 0, ""
 
 
 def read_document(path: Path, root: Path) -> Document:
     """Read one YAML file. Never raises for bad content: problems are recorded."""
     doc = Document(path=path, display=display_path(path, root))
     try:
+        if path.is_symlink():
+            try:
+                path.resolve().relative_to(Path(root).resolve())
+            except ValueError:
+                doc.problems.append(doc.problem(WHOLE_FILE, "是指向知识库目录之外的符号链接，不予读取；请把文件本身放进 solutions/", 1))
+                return doc
         size = path.stat().st_size
         if size > MAX_BYTES:
-            doc.problems.append(doc.problem(WHOLE_FILE, f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不得超过 1 MB", 1))
+            doc.problems.append(doc.problem(
+                WHOLE_FILE, f"文件过大（{size:,} 字节），单个文件不得超过 1 MB（{MAX_BYTES:,} 字节）", 1))
             return doc
         raw = path.read_bytes()
-    except OSError as exc:
-        doc.problems.append(doc.problem(WHOLE_FILE, f"无法读取文件：{exc.strerror or exc}", 1))
+    except (OSError, RuntimeError) as exc:
+        reason = "没有读取权限" if isinstance(exc, PermissionError) else getattr(exc, "strerror", None) or exc
+        doc.problems.append(doc.problem(WHOLE_FILE, f"无法读取文件：{reason}", 1))
         return doc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        doc.problems.append(doc.problem(WHOLE_FILE, f"不是 UTF-8 编码（第 {line} 行有无法识别的字节），请另存为 UTF-8", line))
+    if len(raw) > MAX_BYTES:  # grew after stat, or a special file
+        doc.problems.append(doc.problem(WHOLE_FILE, f"文件过大，单个文件不得超过 1 MB（{MAX_BYTES:,} 字节）", 1))
         return doc
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\x00" in text:
-        doc.problems.append(doc.problem(WHOLE_FILE, "含有空字符（\\0），这不是文本文件", text[: text.index("\x00")].count("\n") + 1))
+    text, line, message = _decode(raw)
+    if text is None:
+        doc.problems.append(doc.problem(WHOLE_FILE, message, line))
         return doc
     parse_text(text, doc)
     return doc
@@ -277,6 +470,13 @@ def load_sources(root: Path) -> Sources:
     for path in record_paths(root):
         if path.suffix == ".yml":
             sources.records.append(read_document(path, root))
-        elif path.suffix in (".yaml", ".YML", ".YAML"):
+        elif path.suffix.lower() in (".yaml", ".yml"):
             sources.problems.append(Problem(display_path(path, root), 1, WHOLE_FILE, "记录文件的扩展名应为 .yml"))
+    registry = (root / REGISTRY_DIR).resolve()
+    for folder in sorted((root / SOLUTIONS_DIR).iterdir()):
+        if folder.is_dir() and not folder.name.startswith(".") and folder.resolve() != registry:
+            if next(folder.rglob("*.y*ml"), None) is not None:
+                sources.problems.append(Problem(
+                    display_path(folder, root) + "/", 1, WHOLE_FILE,
+                    f"子目录 {folder.name}/ 里的记录不会被读取，也不会发布：请把记录直接放在 {SOLUTIONS_DIR}/ 下"))
     return sources

@@ -8,10 +8,32 @@ field, so an editor can jump straight to it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
+
+from .privacy import INVISIBLE_CHARS
 
 #: Field name used when a problem concerns the file as a whole.
 WHOLE_FILE = "(文件)"
+
+#: Characters that would break the one-line format or hide what a line says:
+#: line breaks and tabs, and the invisible ones the checks refuse in records
+#: (control characters, bidirectional overrides, zero-width characters, lone
+#: surrogates). They are shown as escapes such as ``\n`` and ``\u202e``.
+_UNSAFE = re.compile(f"[\t\n{INVISIBLE_CHARS}]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: Keys longer than this are cut in the field column (a pasted paragraph used as a key).
+MAX_KEY = 40
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could break or disguise a report line escaped."""
+    return _UNSAFE.sub(_escape, text)
 
 
 @dataclass(frozen=True, order=True)
@@ -21,18 +43,32 @@ class Problem:
     field: str
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages quote untrusted text (a key, a value, a file name): one
+        # problem must stay one line, and the line number a positive integer.
+        object.__setattr__(self, "file", printable(str(self.file)) or "(未知文件)")
+        object.__setattr__(self, "line", self.line if isinstance(self.line, int) and self.line > 0 else 1)
+        object.__setattr__(self, "field", printable(str(self.field)) or WHOLE_FILE)
+        object.__setattr__(self, "message", printable(str(self.message)))
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"
 
 
 def format_path(path: tuple) -> str:
-    """('legal_basis', 0, 'article') -> 'legal_basis[0].article'."""
+    """('legal_basis', 0, 'article') -> 'legal_basis[0].article'.
+
+    An empty key shows as ``""`` and an overlong one is cut, so the field
+    column is never empty and never a paragraph.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            part = str(part)
+            part = '""' if not part else part if len(part) <= MAX_KEY else part[:MAX_KEY] + "…"
+            out += ("." if out else "") + part
     return out or WHOLE_FILE
 
 

@@ -1,71 +1,102 @@
 """Every rule a record must follow, checked in one pass that collects all problems.
 
 The JSON Schema files say what each field looks like; this module adds what a
-schema cannot: the id matches the file name, ids and titles are unique,
-vocabulary values and legal sources exist, dates are in order, and no text
-carries markup or personal data.
+schema cannot: the file name is a valid id and matches the record's id, ids and
+titles are unique, vocabulary values and legal sources exist, dates are in
+order, and no text (in a record or in the registry) carries markup, invisible
+control characters or personal data.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
+import unicodedata
 from datetime import date
-from typing import Any, Iterator
-from urllib.parse import urlparse
+from typing import Any
 
 from . import privacy, schema
 from .load import Document, Sources
 from .report import WHOLE_FILE, Problem
 
+_ID_SPEC = schema.load_schema("record")["properties"]["id"]
+ID_RE = re.compile(_ID_SPEC["pattern"].strip("^$"))  # used with fullmatch
+MAX_ID = _ID_SPEC["maxLength"]
 _SENTENCE_END = re.compile(r"[。！？!?]+")
-# Fields whose text is an office escalation channel: landlines and mailboxes allowed.
-_OFFICE_CONTACT = re.compile(r"^internal\.contacts\[\d+\]\.channel$")
+_VOCAB_NAMES = {"domains": "领域", "categories": "难办类型", "causes": "共性成因"}
 
 
-def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
+def _is_office_contact(path: tuple) -> bool:
+    """internal.contacts[i].channel: an office escalation channel may name a landline or mailbox."""
+    return len(path) == 4 and path[:2] == ("internal", "contacts") and path[3] == "channel"
 
 
 def _suggest(value: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.4)
+    close = difflib.get_close_matches(value[:64], choices, n=1, cutoff=0.4)
     return f"，是否应为“{close[0]}”？" if close else f"，可选：{'、'.join(choices)}"
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def _same_text(value: str) -> str:
+    """The form two titles are compared in: NFKC, no spaces (全角/半角 and spacing don't make a new title)."""
+    return "".join(unicodedata.normalize("NFKC", value).split())
 
 
 def _schema_problems(doc: Document, name: str) -> list[Problem]:
     out = []
     for path, message, at_key in schema.check(name, doc.data):
+        if path in doc.refused:
+            continue  # a value the loader refused (a tag, an alias) is reported once, by the loader
         line = doc.key_line_of(path) if at_key else doc.line_of(path)
         out.append(doc.problem(path, message, line))
     return out
 
 
-def _text_problems(doc: Document, data: Any) -> list[Problem]:
-    out = []
-    for path, text in _strings(data):
-        shown = doc.problem(path, "").field
-        tag = privacy.markup(text) if path[-1] != "url" else None  # URLs: the schema's scheme rule speaks
-        if tag:
-            out.append(doc.problem(path, f"不允许包含 HTML 或脚本“{tag[:40]}”，请写纯文本"))
-        for finding in privacy.personal_data(text, allow_office_contacts=bool(_OFFICE_CONTACT.match(shown))):
-            out.append(doc.problem(path, f"含有个人信息：{finding}，不得写入记录"))
-    return out
+def text_problems(doc: Document) -> list[Problem]:
+    """Blank text, invisible characters, markup and personal data in every text value of ``doc``.
 
-
-def _url_problems(doc: Document, data: Any) -> list[Problem]:
+    The texts (collected by the loader) are normalised one by one and scanned
+    together, joined by NUL (which no pattern crosses), so a record costs a few
+    regex scans in all.
+    """
     out = []
-    for path, text in _strings(data):
-        if path and path[-1] == "url" and text.lower().startswith(("http://", "https://")):
-            parsed = urlparse(text)
-            if not parsed.hostname:
-                out.append(doc.problem(path, "网址缺少主机名"))
+    fields = doc.strings
+    for path, text in fields:
+        if not text.strip():
+            if text:  # "" is the schema's minLength
+                out.append(doc.problem(path, "不能只有空格"))
+            continue
+        char = privacy.invisible(text)
+        if char:
+            out.append(doc.problem(path, f"含有不可见的控制字符 {char}（常由复制粘贴带入），请删除"))
+    texts = [privacy.normalise(text) for _, text in fields]
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    joined = "\x00".join(texts)
+
+    def field_at(position: int) -> tuple:
+        return fields[bisect.bisect_right(starts, position) - 1][0]
+
+    marked = set()
+    for position, snippet in sorted(privacy.scan_markup(joined)):
+        path = field_at(position)
+        if path[-1:] == ("url",) or path in marked:
+            continue  # a link's own rules (scheme, characters, host) are the schema's url rule
+        marked.add(path)
+        out.append(doc.problem(path, f"不允许包含 HTML、脚本或字符实体“{_shown(snippet)}”，请写纯文本"))
+    for position, kind, finding in sorted(privacy.scan_personal(joined)):
+        path = field_at(position)
+        if kind in privacy.OFFICE_CONTACT_KINDS and _is_office_contact(path):
+            continue
+        if kind == "email" and path[-1:] == ("url",):
+            continue  # user:password@host is the url rule's to report
+        out.append(doc.problem(path, f"含有个人信息：{finding}，不得写入记录"))
     return out
 
 
@@ -77,6 +108,7 @@ class Checker:
         self.problems: list[Problem] = list(sources.problems)
         self.laws: dict[str, dict] = {}
         self.law_lines: dict[str, int] = {}
+        self.laws_readable = False  # False: the registry itself is broken, so don't blame every citation
         self.vocab: dict[str, list[str]] = {}
 
     # -- registry -------------------------------------------------------------
@@ -86,16 +118,18 @@ class Checker:
             if doc.data is None:
                 continue
             if not isinstance(doc.data, dict):
-                self.problems.append(doc.problem(WHOLE_FILE, "应为映射（字段: 值），请对照字段说明", 1))
+                self.problems.append(doc.problem(
+                    WHOLE_FILE, f"应为映射（字段: 值），实际为{schema.value_kind(doc.data)}；请对照字段说明", doc.line_of(())))
                 continue
             self.problems.extend(_schema_problems(doc, name))
-            self.problems.extend(_url_problems(doc, doc.data))
+            self.problems.extend(text_problems(doc))
             getattr(self, f"_registry_{name}")(doc)
 
     def _registry_laws(self, doc: Document) -> None:
         entries = doc.data.get("laws")
         if not isinstance(entries, list):
             return
+        self.laws_readable = True
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 continue
@@ -140,32 +174,32 @@ class Checker:
         valid: list[Document] = []
         for doc in self.sources.records:
             self.problems.extend(doc.problems)
+            self._check_file_name(doc)
             if doc.data is None:
                 continue
             if not isinstance(doc.data, dict):
-                kind = {list: "列表", str: "一段文本"}.get(type(doc.data), "单个值")
-                self.problems.append(doc.problem(WHOLE_FILE, f"应为一条记录（字段: 值 的映射），实际为{kind}", doc.line_of(())))
+                self.problems.append(doc.problem(
+                    WHOLE_FILE, f"应为一条记录（字段: 值 的映射），实际为{schema.value_kind(doc.data)}", doc.line_of(())))
                 continue
-            # A value the loader refused (a tag, an alias) is reported once, by the loader.
-            refused = {p.field for p in doc.problems}
-            self.problems.extend(p for p in _schema_problems(doc, "record") if p.field not in refused)
+            self.problems.extend(_schema_problems(doc, "record"))
             self._check_record(doc)
             valid.append(doc)
             for key, seen in (("id", ids), ("title", titles)):
                 value = doc.data.get(key)
                 if not isinstance(value, str):
                     continue
-                if value in seen:
-                    other = seen[value]
+                same = value if key == "id" else _same_text(value)
+                if same in seen:
+                    other = seen[same]
                     what = "编号" if key == "id" else "标题"
                     self.problems.append(
-                        doc.problem((key,), f"{what}“{value}”与 {other.display}:{other.line_of((key,))} 重复")
+                        doc.problem((key,), f"{what}“{_shown(value)}”与 {other.display}:{other.line_of((key,))} 重复")
                     )
                     self.problems.append(
-                        other.problem((key,), f"{what}“{value}”与 {doc.display}:{doc.line_of((key,))} 重复")
+                        other.problem((key,), f"{what}“{_shown(other.data[key])}”与 {doc.display}:{doc.line_of((key,))} 重复")
                     )
                 else:
-                    seen[value] = doc
+                    seen[same] = doc
         for doc in valid:
             related = doc.data.get("related")
             if not isinstance(related, list):
@@ -176,12 +210,30 @@ class Checker:
                 elif other == doc.data.get("id"):
                     self.problems.append(doc.problem(("related", index), "不能把自己列为相关记录"))
 
+    def _check_file_name(self, doc: Document) -> None:
+        """The file name is the id: it must be a valid one, or the page URL could not be built."""
+        stem = doc.stem
+        if ID_RE.fullmatch(stem) and len(stem) <= MAX_ID:
+            return
+        suggestion = "-".join(re.findall(r"[a-z0-9]+", stem.lower()))[:MAX_ID].strip("-")
+        hint = f"，如改为“{suggestion}.yml”" if suggestion else ""
+        self.problems.append(doc.problem(
+            WHOLE_FILE,
+            f"文件名“{_shown(doc.path.name)}”不是合法的编号：记录文件应命名为“编号.yml”，编号只能由小写字母、数字和单个连字符组成，"
+            f"最长 {MAX_ID} 个字符{hint}",
+            1,
+        ))
+
     def _check_record(self, doc: Document) -> None:
         data = doc.data
         add = self.problems.append
         record_id = data.get("id")
         if isinstance(record_id, str) and record_id != doc.stem:
-            add(doc.problem(("id",), f"编号“{record_id}”与文件名“{doc.path.name}”不一致，应为“{doc.stem}”"))
+            if ID_RE.fullmatch(doc.stem) or not ID_RE.fullmatch(record_id):
+                fix = f"应为“{doc.stem}”"
+            else:
+                fix = f"请把文件改名为“{record_id}.yml”"
+            add(doc.problem(("id",), f"编号“{_shown(record_id)}”与文件名“{_shown(doc.path.name)}”不一致，{fix}"))
 
         for field, vocab in schema.vocabulary_fields().items():
             if vocab not in self.vocab:
@@ -189,11 +241,11 @@ class Checker:
             value = data.get(field)
             items = [((field, i), v) for i, v in enumerate(value)] if isinstance(value, list) else [((field,), value)]
             for path, item in items:
-                if isinstance(item, str) and item not in self.vocab[vocab]:
-                    add(doc.problem(path, f"“{item}”不在{_VOCAB_NAMES[vocab]}词表中{_suggest(item, self.vocab[vocab])}"))
+                if isinstance(item, str) and item and item not in self.vocab[vocab]:
+                    add(doc.problem(path, f"“{_shown(item)}”不在{_VOCAB_NAMES[vocab]}词表中{_suggest(item, self.vocab[vocab])}"))
 
         basis = data.get("legal_basis")
-        if isinstance(basis, list) and "laws" in self.sources.registry:
+        if isinstance(basis, list) and self.laws_readable:
             laws_doc = self.sources.registry["laws"].display
             for index, entry in enumerate(basis):
                 law_id = entry.get("law") if isinstance(entry, dict) else None
@@ -202,10 +254,11 @@ class Checker:
                 law = self.laws.get(law_id)
                 if law is None:
                     add(doc.problem(("legal_basis", index, "law"),
-                                    f"法律依据“{law_id}”不在登记表 {laws_doc} 中{_suggest(law_id, list(self.laws))}"))
+                                    f"法律依据“{_shown(law_id)}”不在登记表 {laws_doc} 中{_suggest(law_id, list(self.laws))}"))
                 elif law.get("status") == "已废止" and data.get("status") == "published":
+                    title = law.get("title") if isinstance(law.get("title"), str) else law_id
                     add(doc.problem(("legal_basis", index, "law"),
-                                    f"引用的{law.get('title', law_id)}已废止（{laws_doc}:{self.law_lines[law_id]}），"
+                                    f"引用的{title}已废止（{laws_doc}:{self.law_lines[law_id]}），"
                                     "已发布的记录不能以它为依据"))
 
         review = data.get("review")
@@ -218,7 +271,7 @@ class Checker:
         stats = data.get("statistics")
         if isinstance(stats, dict):
             received, solved = stats.get("received"), stats.get("solved")
-            if isinstance(received, int) and isinstance(solved, int) and solved > received:
+            if _is_count(received) and _is_count(solved) and solved > received:
                 add(doc.problem(("statistics", "solved"), f"已解决件数（{solved}）不能多于受理件数（{received}）"))
 
         summary = data.get("summary")
@@ -227,21 +280,21 @@ class Checker:
             if len(sentences) > 3:
                 add(doc.problem(("summary",), f"概述应为一到三句话，现有 {len(sentences)} 句"))
 
-        self.problems.extend(_text_problems(doc, data))
-        self.problems.extend(_url_problems(doc, data))
+        self.problems.extend(text_problems(doc))
 
 
-_VOCAB_NAMES = {"domains": "领域", "categories": "难办类型", "causes": "共性成因"}
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_date(value: Any) -> bool:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) != 10:
         return False
     try:
         date.fromisoformat(value)
-        return len(value) == 10
     except ValueError:
         return False
+    return True
 
 
 def check_sources(sources: Sources) -> list[Problem]:
