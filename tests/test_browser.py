@@ -53,7 +53,8 @@ def test_internal_search_finds_drafts_and_public_does_not(site):
     with serve(project / "site") as base:
         page = Page(chromium, base)
         page.open()
-        assert page.search("样例草稿") == []
+        # other records may share a word (样例) with the draft's title; the draft itself never shows
+        assert not any(r["href"].endswith("guides/sample-draft/") for r in page.search("样例草稿"))
         page.close()
 
 

@@ -16,10 +16,13 @@ synonyms > vocabulary > summary and situations > the rest), as
 - the synonym groups (房产证 = 不动产权证书 …) added to every record that
   mentions one member.
 
+A bigram that only straddles two words (人不 in 老人不会手机认证) gets the
+lowest weight wherever it is: it matches colloquial queries by accident.
+
 Postings are split into shards by a hash of the term and written as compact
-UTF-8 JSON; the browser's search worker (theme/assets/kb/search-worker.js)
-fetches only the shards a query needs, so the download per query stays small
-whatever the number of records.
+UTF-8 JSON, one number per posting (doc id delta * 100 + weight); the browser's
+search worker (theme/assets/kb/search-worker.js) fetches only the shards a query
+needs, so the download per query stays small whatever the number of records.
 """
 
 from __future__ import annotations
@@ -36,12 +39,16 @@ from html.parser import HTMLParser
 
 import jieba
 
+from .background import Job
 from .edition import Edition
 
 jieba.setLogLevel(logging.WARNING)
+log = logging.getLogger("mkdocs.hooks.kb")
 
 #: Field weights: a match in the title counts ten times a match in the body.
 WEIGHTS = {"title": 10, "alias": 8, "synonym": 5, "keyword": 4, "summary": 3, "body": 1}
+#: Weight of a bigram that straddles two words (see ``segment_terms``), in any field.
+STRADDLING_WEIGHT = 1
 #: Target size of a postings shard; the browser fetches one shard per query term.
 SHARD_BYTES = 48_000
 #: Documents per metadata chunk (title, location, teaser, tags).
@@ -78,9 +85,29 @@ def char_terms(text: str, unigrams: bool = False) -> set[str]:
     return terms
 
 
-def word_terms(text: str) -> set[str]:
-    """jieba search-mode words of three or more Chinese characters."""
-    return {w for w in jieba.cut_for_search(normalize(text)) if len(w) >= 3 and _HAN.fullmatch(w)}
+def segment_terms(text: str) -> tuple[set[str], set[str]]:
+    """jieba search-mode words of three or more Chinese characters, and the
+    bigrams that only ever straddle two words in ``text`` (人不 in 老人不会手机认证).
+
+    A straddling bigram is weak evidence: it matches a colloquial query by
+    accident (老人不方便 …) as often as on purpose, so it is indexed with a low
+    weight. Only words of two to four characters mark a bigram as inside a word;
+    longer dictionary entries are whole aliases and titles.
+    """
+    text = normalize(text)
+    words: set[str] = set()
+    inside: set[int] = set()
+    for word, start, end in jieba.tokenize(text, mode="search"):
+        if end - start >= 3 and _HAN.fullmatch(word):
+            words.add(word)
+        if 2 <= end - start <= 4:
+            inside.update(range(start, end - 1))
+    strong: set[str] = set()
+    straddling: set[str] = set()
+    for run in _HAN.finditer(text):
+        for i in range(run.start(), run.end() - 1):
+            (strong if i in inside else straddling).add(text[i : i + 2])
+    return words, straddling - strong
 
 
 def _flatten(value) -> list[str]:
@@ -93,8 +120,11 @@ def _flatten(value) -> list[str]:
     return []
 
 
-def record_fields(view: dict, synonyms: list[list[str]]) -> dict[str, list[str]]:
-    """The searchable text of a record, by weight class. Boilerplate stays out."""
+def record_fields(view: dict, synonyms: list[list[str]], normalized: list[list[str]] | None = None) -> dict[str, list[str]]:
+    """The searchable text of a record, by weight class. Boilerplate stays out.
+
+    ``normalized`` may give the synonym groups already normalized (same order).
+    """
     basis = [b["law"].get("short") or b["law"]["title"] for b in view["legal_basis"]]
     fields = {
         "title": [view["title"]],
@@ -112,7 +142,8 @@ def record_fields(view: dict, synonyms: list[list[str]]) -> dict[str, list[str]]
         ],
     }
     haystack = normalize(" ".join(fields["title"] + fields["alias"] + fields["keyword"] + fields["summary"]))
-    fields["synonym"] = [w for group in synonyms if any(normalize(m) in haystack for m in group) for w in group]
+    groups = normalized if normalized is not None else [[normalize(m) for m in group] for group in synonyms]
+    fields["synonym"] = [w for group, norm in zip(synonyms, groups) if any(m in haystack for m in norm) for w in group]
     return fields
 
 
@@ -121,13 +152,17 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
+        self.skipping: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        # scripts, styles and the headings' permalink marks (¶) are not text
+        if tag in ("script", "style") or (tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split()):
             self.skip += 1
+            self.skipping.append(tag)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self.skip:
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
             self.skip -= 1
 
     def handle_data(self, data):
@@ -149,6 +184,10 @@ class SearchIndexBuilder:
         self.edition = edition
         self.pages: list[tuple[str, str, str]] = []
         self._dictionary_loaded = False
+        self._records: Job | None = None  # the records' documents, when started early
+        # Terms of a text, by (text, kind of terms): the same domain, department,
+        # synonym group … recurs in many records. Only valid for this build's dictionary.
+        self._terms: dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]] = {}
 
     def add_page(self, url: str, title: str, text: str) -> None:
         self.pages.append((url, title or "", text))
@@ -167,29 +206,62 @@ class SearchIndexBuilder:
                 jieba.add_word(normalize(word), freq=2000)
         self._dictionary_loaded = True
 
-    def documents(self) -> list[dict]:
-        """(location, title, teaser, tags, weighted terms) for every document."""
+    def start(self) -> None:
+        """Start working out the records' documents on another core (see kb/background.py);
+        the hand-written pages are only known at the end of the build."""
+        self._records = Job(self.record_documents)
+
+    def cancel(self) -> None:
+        if self._records is not None:
+            self._records.cancel()
+            self._records = None
+
+    def record_documents(self) -> list[dict]:
+        """The records' documents, in order: the first part of ``documents()``."""
         self._load_dictionary()
         synonyms = self.edition.kb.synonyms
+        normalized = [[normalize(m) for m in group] for group in synonyms]
         docs = []
         for view in self.edition.views:
-            fields = record_fields(view, synonyms)
+            fields = record_fields(view, synonyms, normalized)
             tags = [view["domain"]] + (["草稿"] if view["status"] == "draft" else [])
             docs.append(self._document(view["url"], view["title"], view["summary"], tags, fields))
+        return docs
+
+    def documents(self) -> list[dict]:
+        """(location, title, teaser, tags, weighted terms) for every document."""
+        docs = list(self._records.result() if self._records is not None else self.record_documents())
+        self._load_dictionary()
         for url, title, text in self.pages:
             docs.append(self._document(url, title, text, [], {"title": [title], "body": [text]}))
         return docs
 
+    def _text_terms(self, text: str, kind: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The terms of a text, and those of them that are weak (straddling bigrams)."""
+        mode = 2 if kind in ("title", "alias") else 1 if kind in ("synonym", "keyword", "summary") else 0
+        key = (text, mode)
+        terms = self._terms.get(key)
+        if terms is None:
+            found = char_terms(text, unigrams=mode == 2)
+            weak: set[str] = set()
+            if mode:
+                words, weak = segment_terms(text)
+                found |= words
+            terms = self._terms[key] = (frozenset(found), frozenset(weak))
+        return terms
+
     def _document(self, location, title, teaser, tags, fields) -> dict:
         weights: dict[str, int] = {}
+        get = weights.get
         for kind, texts in fields.items():
             weight = WEIGHTS[kind]
             for text in texts:
-                terms = char_terms(text, unigrams=kind in ("title", "alias"))
-                if kind in ("title", "alias", "synonym", "keyword", "summary"):
-                    terms |= word_terms(text)
+                terms, weak = self._text_terms(text, kind)
                 for term in terms:
-                    weights[term] = max(weights.get(term, 0), weight) + (1 if term in weights else 0)
+                    # the field's weight; one more for each further field that has the term
+                    w = STRADDLING_WEIGHT if term in weak else weight
+                    old = get(term)
+                    weights[term] = w if old is None else (old if old > w else w) + 1
         teaser = teaser if len(teaser) <= TEASER_CHARS else teaser[:TEASER_CHARS] + "…"
         return {"location": location, "title": title, "teaser": teaser, "tags": tags, "terms": weights}
 
@@ -204,11 +276,13 @@ class SearchIndexBuilder:
         shards = max(1, math.ceil(total / SHARD_BYTES))
         buckets: list[dict] = [{} for _ in range(shards)]
         for term, flat in postings.items():
+            # one number per posting: (doc id - previous doc id) * 100 + weight (weights are capped
+            # at 99); a term in a single document is that number alone, not a list
             encoded, previous = [], 0
-            for i in range(0, len(flat), 2):  # delta-encode doc ids
-                encoded += (flat[i] - previous, flat[i + 1])
+            for i in range(0, len(flat), 2):
+                encoded.append((flat[i] - previous) * 100 + flat[i + 1])
                 previous = flat[i]
-            buckets[fnv1a(term) % shards][term] = encoded
+            buckets[fnv1a(term) % shards][term] = encoded[0] if len(encoded) == 1 else encoded
         files: dict[str, bytes] = {}
         for index, bucket in enumerate(buckets):
             files[f"t{index}.json"] = _dump(bucket)
@@ -252,7 +326,13 @@ class SearchIndexBuilder:
                 handle.write(data)
             total += len(data)
         records = max(1, len(self.edition.views))
-        return {"files": len(files), "bytes": total, "bytes_per_record": total // records}
+        shards = sum(1 for rel in files if os.path.basename(rel).startswith("t"))
+        sizes = {"files": len(files), "bytes": total, "bytes_per_record": total // records, "shards": shards}
+        log.info(
+            f"检索索引：{len(self.edition.views)} 条记录和 {len(self.pages)} 个手写页面，"
+            f"{len(files)} 个文件（{shards} 个分片），共 {total:,} 字节，平均每条记录 {total // records:,} 字节（UTF-8）"
+        )
+        return sizes
 
 
 def _dump(value) -> bytes:

@@ -1,0 +1,135 @@
+"""Search quality on the real knowledge base, in a real headless Chromium.
+
+Every query of ``tests/search_queries.yml`` is typed into the built public
+site's own search box; the expected guide must be among the first three
+results for at least 95% of them. The pages must not make a single request
+outside the site's origin (intranet machines have no internet).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from browser import Page, browser, serve
+from conftest import ROOT, make_project, mkdocs_build
+
+pytestmark = pytest.mark.browser
+
+QUERIES = Path(__file__).with_name("search_queries.yml")
+TARGET = 0.95
+TOP = 3
+
+
+def _records() -> dict[str, dict]:
+    records = {}
+    for path in sorted((ROOT / "solutions").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        records[data["id"]] = data
+    return records
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    """(section, query, expected guide id) for every query in the file."""
+    data = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    return [
+        (section, str(query), guide)
+        for section, groups in data.items()
+        for guide, queries in groups.items()
+        for query in queries
+    ]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("quality") / "project", solutions=ROOT / "solutions")
+    for args in ((), ("-f", "mkdocs.internal.yml")):
+        result = mkdocs_build(project, *args)
+        assert result.returncode == 0, result.stderr
+    with browser() as chromium:
+        yield project, chromium
+
+
+def test_query_set_names_published_guides():
+    records = _records()
+    cases = _cases()
+    assert len(cases) >= 40
+    for section, query, guide in cases:
+        assert guide in records, (section, query, guide)
+        assert records[guide]["status"] == "published", (query, guide)
+
+
+def test_counter_queries_find_the_guide_in_the_top_three(sites):
+    project, chromium = sites
+    cases = _cases()
+    misses: list[str] = []
+    found: dict[str, list[int]] = {}
+    with serve(project / "site") as base:
+        page = Page(chromium, base)
+        page.open()
+        for section, query, guide in cases:
+            results = page.search(query)
+            hrefs = [r["href"] for r in results]
+            hit = any(href.endswith(f"guides/{guide}/") for href in hrefs[:TOP])
+            found.setdefault(section, [0, 0])[0] += hit
+            found[section][1] += 1
+            if not hit:
+                shown = " | ".join(r["title"].strip() for r in results[:TOP]) or "（无结果）"
+                misses.append(f"[{section}] {query} → 应有 {guide}；前三：{shown}")
+        # open a guide too: every request any page makes is recorded
+        page.open(f"guides/{cases[0][2]}/")
+        foreign = page.foreign_requests()
+        page.close()
+    total_hit = sum(h for h, _ in found.values())
+    total = sum(n for _, n in found.values())
+    for section, (hit, n) in found.items():
+        print(f"{section}: {hit}/{n} = {hit / n:.1%} 在前三")
+    print("未命中：\n" + "\n".join(misses) if misses else "全部命中")
+    assert foreign == [], foreign
+    assert total_hit / total >= TARGET, "\n".join(misses)
+
+
+def test_internal_edition_finds_drafts_by_title(sites):
+    project, chromium = sites
+    drafts = [r for r in _records().values() if r["status"] == "draft"]
+    assert drafts, "the knowledge base has no draft to look for"
+    with serve(project / "site-internal") as base:
+        page = Page(chromium, base)
+        page.open()
+        for record in drafts:
+            results = page.search(record["title"])
+            assert results and results[0]["href"].endswith(f"guides/{record['id']}/"), (record["title"], results[:3])
+            assert "草稿" in results[0]["html"]
+        assert page.foreign_requests() == []
+        page.close()
+    with serve(project / "site") as base:
+        page = Page(chromium, base)
+        page.open()
+        for record in drafts:
+            hrefs = [r["href"] for r in page.search(record["title"])]
+            assert not any(href.endswith(f"guides/{record['id']}/") for href in hrefs)
+        assert page.foreign_requests() == []
+        page.close()
+
+
+def test_highlighting_escapes_everything_before_marking(sites):
+    project, chromium = sites
+    with serve(project / "site") as base:
+        page = Page(chromium, base)
+        page.open()
+        results = page.search("身份证")
+        assert results
+        worker = page.page.workers[0]
+        text = "<img src=x onerror=\"alert(1)\">身份证 & 'x' </mark><script>"
+        out = worker.evaluate("([text, terms]) => highlight(text, terms)", [text, ["身份证", "img", "x", "mark", "<"]])
+        assert out.replace("<mark>", "").replace("</mark>", "") == html.escape(text, quote=True).replace("&#x27;", "&#39;")
+        assert "<mark>身份证</mark>" in out
+        # what the theme shows: only its own tags and <mark>
+        for result in results:
+            tags = set(re.findall(r"</?([a-zA-Z0-9-]+)", result["html"]))
+            assert tags <= {"article", "div", "h1", "h2", "p", "mark", "nav", "span", "ul", "li", "a", "del", "s"}, tags
+        page.close()
