@@ -30,6 +30,7 @@ from kb import report  # noqa: E402
 from kb.edition import PUBLIC, Edition  # noqa: E402
 from kb.model import load_knowledge_base  # noqa: E402
 from kb.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
+from kb.rawblocks import RawBlocks  # noqa: E402
 from kb.search import SearchIndexBuilder, page_text  # noqa: E402
 from kb.security import content_security_policy  # noqa: E402
 
@@ -45,6 +46,7 @@ class _State:
     final_site_dir: str | None = None
     builder: SiteBuilder | None = None
     search: SearchIndexBuilder | None = None
+    raw: RawBlocks | None = None
 
 
 state = _State()
@@ -81,7 +83,13 @@ def on_config(config):
     except ValueError as exc:
         raise PluginError(f"mkdocs 配置 extra.kb.edition 有误：{exc}") from None
     state.builder = SiteBuilder(edition, settings)
+    if state.search is not None:
+        state.search.cancel()  # a previous `mkdocs serve` build that stopped half-way
     state.search = SearchIndexBuilder(edition)
+    # The records' part of the search index is worked out on another core while
+    # MkDocs renders the pages (same result as at the end; see kb/background.py).
+    state.search.start()
+    state.raw = RawBlocks()
     log.info(f"知识库：{len(edition.views)} 条记录进入{'公开版' if edition_name == PUBLIC else '内部版'}")
 
     state.final_site_dir = None
@@ -111,10 +119,17 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     builder = state.builder
-    return _MARKER.sub(lambda m: builder.block(m.group(1), page.url), markdown)
+    markdown = _MARKER.sub(lambda m: builder.block(m.group(1), page.url), markdown)
+    if page.file.generated_by is not None:
+        # Generated pages are mostly HTML blocks that Markdown would only copy:
+        # hand it placeholders instead (same output, see kb/rawblocks.py).
+        markdown = state.raw.hide(page.file.src_uri, markdown)
+    return markdown
 
 
+@event_priority(100)  # put the HTML blocks back before anything else reads the page
 def on_page_content(html, page, config, files):
+    html = state.raw.restore(page.file.src_uri, html)
     if page.file.generated_by is None:
         state.search.add_page(page.url, page.title, page_text(html))
     return html
@@ -145,6 +160,8 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    if state.search is not None:
+        state.search.cancel()
     if state.final_site_dir:
         # The half-built copy goes; the previous site was never touched.
         shutil.rmtree(state.final_site_dir.rstrip("/\\") + ".kb-building", ignore_errors=True)

@@ -13,6 +13,8 @@ from datetime import date
 from typing import Callable, Iterator
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from . import schema, stats
 from .edition import Edition, guide_url
 from .model import STATUS_NAMES, department_slug
@@ -112,9 +114,15 @@ class SiteBuilder:
         page.record = view["id"]
         return page
 
-    def card(self, view: dict) -> Page:
+    def card_html(self, view: dict) -> Markup:
+        """One card's <article>: the same on its own page and in every batch."""
+        return Markup(self.renderer.render("_card.html.j2", r=view))
+
+    def card(self, view: dict, card_html: dict[str, Markup] | None = None) -> Page:
         src = f"cards/{view['id']}/index.html"
-        return self._render("card.html.j2", src, cards=[view], title=f"工作提示卡：{view['title']}", single=True)
+        html = card_html if card_html is not None else {view["id"]: self.card_html(view)}
+        return self._render("card.html.j2", src, cards=[view], title=f"工作提示卡：{view['title']}", single=True,
+                            card_html=html)
 
     def vocabulary_pages(self) -> Iterator[Page]:
         for kind, (field, heading, noun) in VOCAB_SECTIONS.items():
@@ -161,8 +169,9 @@ class SiteBuilder:
 
     def card_pages(self) -> Iterator[Page]:
         views = self.edition.views
+        card_html = {view["id"]: self.card_html(view) for view in views}
         for view in views:
-            yield self.card(view)
+            yield self.card(view, card_html)
         domains = self.grouped(lambda v: [v["domain"]])
         yield self._render(
             "cards_index.md.j2", "cards/index.md",
@@ -172,8 +181,9 @@ class SiteBuilder:
         for term in self.kb.vocabularies["domains"]:
             if domains.get(term.name):
                 yield self._render("card.html.j2", f"cards/print/{term.slug}/index.html", cards=domains[term.name],
-                                   title=f"工作提示卡（{term.name}）", single=False)
-        yield self._render("card.html.j2", "cards/print/all/index.html", cards=views, title="工作提示卡（全部）", single=False)
+                                   title=f"工作提示卡（{term.name}）", single=False, card_html=card_html)
+        yield self._render("card.html.j2", "cards/print/all/index.html", cards=views, title="工作提示卡（全部）",
+                           single=False, card_html=card_html)
 
     def reference_page(self) -> Page:
         return self._render("fields.md.j2", "reference/fields.md", tables=schema.reference_tables(),

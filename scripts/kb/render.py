@@ -22,6 +22,7 @@ from markupsafe import Markup
 TEMPLATE_DIR = Path(str(resources.files("kb").joinpath("templates")))
 
 
+@lru_cache(maxsize=65536)
 def relative_url(target: str, base: str) -> str:
     """Link from the page at ``base`` to ``target``; both are site-relative URLs.
 
