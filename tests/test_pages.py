@@ -85,6 +85,21 @@ def test_cards_show_contacts_only_internally():
     assert "cards/print/all/index.html" in public and "cards/print/huji/index.html" in public
 
 
+
+def test_print_pages_are_split_into_volumes_when_large(monkeypatch):
+    # one volume: a single page and the plain link, as on a small site
+    small, _ = site("internal")
+    assert "cards/print/all/2/index.html" not in small and "打印全部卡片" in small["cards/index.md"]
+    monkeypatch.setattr("kb.pages.PRINT_VOLUME", 1)
+    pages, _ = site("internal")
+    first, second = pages["cards/print/all/index.html"], pages["cards/print/all/2/index.html"]
+    assert "第 1 / 2 册" in first and 'href="2/"' in first and "上一册" not in first
+    assert "第 2 / 2 册" in second and 'href="../"' in second and "下一册" not in second
+    assert first.count('<article class="kb-card"') == second.count('<article class="kb-card"') == 1
+    index = pages["cards/index.md"]
+    assert "第 1 册（1–1）" in index and "第 2 册（2–2）" in index
+
+
 def test_home_block_counts_and_training_block():
     _, builder = site("internal")
     overview = builder.block("overview", "")

@@ -29,6 +29,8 @@ VOCAB_SECTIONS = {
 }
 #: Sections only the internal edition has (hand-written pages under them are dropped from the public build).
 INTERNAL_SECTIONS = ("training/", "review/")
+#: Cards per print page: a province's "print all" in one page would be tens of MB.
+PRINT_VOLUME = 200
 
 
 @dataclass
@@ -122,7 +124,7 @@ class SiteBuilder:
         src = f"cards/{view['id']}/index.html"
         html = card_html if card_html is not None else {view["id"]: self.card_html(view)}
         return self._render("card.html.j2", src, cards=[view], title=f"工作提示卡：{view['title']}", single=True,
-                            card_html=html)
+                            card_html=html, volume=None, volumes=None)
 
     def vocabulary_pages(self) -> Iterator[Page]:
         for kind, (field, heading, noun) in VOCAB_SECTIONS.items():
@@ -172,18 +174,19 @@ class SiteBuilder:
         card_html = {view["id"]: self.card_html(view) for view in views}
         for view in views:
             yield self.card(view, card_html)
-        domains = self.grouped(lambda v: [v["domain"]])
-        yield self._render(
-            "cards_index.md.j2", "cards/index.md",
-            domains=[(t, f"cards/print/{t.slug}/", len(domains.get(t.name, []))) for t in self.kb.vocabularies["domains"]],
-            total=len(views),
-        )
-        for term in self.kb.vocabularies["domains"]:
-            if domains.get(term.name):
-                yield self._render("card.html.j2", f"cards/print/{term.slug}/index.html", cards=domains[term.name],
-                                   title=f"工作提示卡（{term.name}）", single=False, card_html=card_html)
-        yield self._render("card.html.j2", "cards/print/all/index.html", cards=views, title="工作提示卡（全部）",
-                           single=False, card_html=card_html)
+        by_domain = self.grouped(lambda v: [v["domain"]])
+        batches = [(term.name, term.slug, by_domain[term.name])
+                   for term in self.kb.vocabularies["domains"] if by_domain.get(term.name)]
+        batches.append(("全部", "all", views))
+        volumes = {slug: print_volumes(slug, cards) for _, slug, cards in batches}
+        yield self._render("cards_index.md.j2", "cards/index.md",
+                           batches=[(name, len(cards), volumes[slug]) for name, slug, cards in batches])
+        for name, slug, _ in batches:
+            for volume in volumes[slug]:
+                title = f"工作提示卡（{name}）" if len(volumes[slug]) == 1 else \
+                    f"工作提示卡（{name}，第 {volume.number} 册）"
+                yield self._render("card.html.j2", volume.url + "index.html", cards=volume.cards, title=title,
+                                   single=False, card_html=card_html, volume=volume, volumes=volumes[slug])
 
     def reference_page(self) -> Page:
         return self._render("fields.md.j2", "reference/fields.md", tables=schema.reference_tables(),
@@ -238,3 +241,27 @@ class SiteBuilder:
         if self.edition.internal:
             yield self.review_page()
             yield from self.training_pages()
+
+
+@dataclass(frozen=True)
+class PrintVolume:
+    """One print page of a batch: at most ``PRINT_VOLUME`` cards, numbered from 1."""
+
+    number: int
+    url: str
+    cards: list
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * PRINT_VOLUME + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.cards) - 1
+
+
+def print_volumes(slug: str, cards: list[dict]) -> list[PrintVolume]:
+    """Volume 1 keeps the batch's own URL (``cards/print/<slug>/``); later ones get ``<n>/``."""
+    chunks = [cards[i:i + PRINT_VOLUME] for i in range(0, len(cards), PRINT_VOLUME)] or [[]]
+    return [PrintVolume(n, f"cards/print/{slug}/" + (f"{n}/" if n > 1 else ""), chunk)
+            for n, chunk in enumerate(chunks, 1)]
