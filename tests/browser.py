@@ -110,3 +110,16 @@ class Page:
 
     def close(self):
         self.context.close()
+
+
+@contextlib.contextmanager
+def visit(chromium, site: Path, path: str | None = ""):
+    """Serve ``site``, open ``path`` in a fresh page (``None``: open nothing yet); close both after."""
+    with serve(site) as base:
+        page = Page(chromium, base)
+        try:
+            if path is not None:
+                page.open(path)
+            yield page
+        finally:
+            page.close()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from browser import Page, browser, serve
+from browser import browser, visit
 from conftest import make_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -21,53 +21,39 @@ def site(tmp_path_factory):
 
 def test_search_finds_part_of_a_longer_word_and_synonyms(site):
     project, chromium = site
-    with serve(project / "site") as base:
-        page = Page(chromium, base)
-        page.open()
+    with visit(chromium, project / "site") as page:
         for query in ("身份证", "换证", "瘫痪在床办身份证", "上门"):
             results = page.search(query)
             assert results and results[0]["href"].endswith("guides/sample-home-visit/"), (query, results)
         assert page.search("完全无关的词语组合") == []
         assert page.foreign_requests() == []
-        page.close()
 
 
 def test_search_results_mark_matches_and_escape_text(site):
     project, chromium = site
-    with serve(project / "site") as base:
-        page = Page(chromium, base)
-        page.open()
+    with visit(chromium, project / "site") as page:
         result = page.search("居民身份证")[0]
         assert "<mark>居民身份证</mark>" in result["html"]
         assert "<script" not in result["html"]
-        page.close()
 
 
 def test_internal_search_finds_drafts_and_public_does_not(site):
     project, chromium = site
-    with serve(project / "site-internal") as base:
-        page = Page(chromium, base)
-        page.open()
+    with visit(chromium, project / "site-internal") as page:
         assert page.search("样例草稿")[0]["href"].endswith("guides/sample-draft/")
-        page.close()
-    with serve(project / "site") as base:
-        page = Page(chromium, base)
-        page.open()
+    with visit(chromium, project / "site") as page:
         # other records may share a word (样例) with the draft's title; the draft itself never shows
         assert not any(r["href"].endswith("guides/sample-draft/") for r in page.search("样例草稿"))
-        page.close()
 
 
 def test_pages_make_no_request_outside_the_origin(site):
     project, chromium = site
-    with serve(project / "site-internal") as base:
-        page = Page(chromium, base)
+    with visit(chromium, project / "site-internal", None) as page:
         for path in ("", "guides/sample-home-visit/", "cards/sample-home-visit/", "stats/", "training/", "laws/"):
             page.open(path)
         page.search("身份证")
         assert page.foreign_requests() == []
         assert any(url.endswith("search-worker.js") for url in page.requests)
-        page.close()
 
 
 def test_csp_blocks_an_injected_script(site):
@@ -77,21 +63,17 @@ def test_csp_blocks_an_injected_script(site):
     # Simulate text that slipped past escaping: the policy must still refuse to run it.
     injected = html.replace("<h2 id=\"applies\">", "<script>window.__pwned = 1</script><h2 id=\"applies\">", 1)
     (project / "site" / "guides" / "injected.html").write_text(injected, encoding="utf-8")
-    with serve(project / "site") as base:
-        page = Page(chromium, base)
+    with visit(chromium, project / "site", None) as page:
         errors = []
         page.page.on("console", lambda m: errors.append(m.text))
         page.open("guides/injected.html")
         assert page.page.evaluate("window.__pwned") is None
         assert any("Content Security Policy" in e for e in errors)
-        page.close()
 
 
 def test_cards_print_one_a4_page_each(site, tmp_path):
     project, chromium = site
-    with serve(project / "site-internal") as base:
-        page = Page(chromium, base)
-        page.open("cards/print/all/")
+    with visit(chromium, project / "site-internal", "cards/print/all/") as page:
         pdf = page.page.pdf(format="A4", print_background=True)
         (tmp_path / "cards.pdf").write_bytes(pdf)
         pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
@@ -100,4 +82,3 @@ def test_cards_print_one_a4_page_each(site, tmp_path):
         assert page.page.locator(".kb-print__bar").is_hidden() is False  # shown on screen ...
         page.page.emulate_media(media="print")
         assert page.page.locator(".kb-print__bar").is_hidden()  # ... never printed
-        page.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from browser import Page, browser, serve
+from browser import browser, visit
 from conftest import ROOT, make_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -68,9 +68,7 @@ def test_counter_queries_find_the_guide_in_the_top_three(sites):
     cases = _cases()
     misses: list[str] = []
     found: dict[str, list[int]] = {}
-    with serve(project / "site") as base:
-        page = Page(chromium, base)
-        page.open()
+    with visit(chromium, project / "site") as page:
         for section, query, guide in cases:
             results = page.search(query)
             hrefs = [r["href"] for r in results]
@@ -83,7 +81,6 @@ def test_counter_queries_find_the_guide_in_the_top_three(sites):
         # open a guide too: every request any page makes is recorded
         page.open(f"guides/{cases[0][2]}/")
         foreign = page.foreign_requests()
-        page.close()
     total_hit = sum(h for h, _ in found.values())
     total = sum(n for _, n in found.values())
     for section, (hit, n) in found.items():
@@ -97,30 +94,22 @@ def test_internal_edition_finds_drafts_by_title(sites):
     project, chromium = sites
     drafts = [r for r in _records().values() if r["status"] == "draft"]
     assert drafts, "the knowledge base has no draft to look for"
-    with serve(project / "site-internal") as base:
-        page = Page(chromium, base)
-        page.open()
+    with visit(chromium, project / "site-internal") as page:
         for record in drafts:
             results = page.search(record["title"])
             assert results and results[0]["href"].endswith(f"guides/{record['id']}/"), (record["title"], results[:3])
             assert "草稿" in results[0]["html"]
         assert page.foreign_requests() == []
-        page.close()
-    with serve(project / "site") as base:
-        page = Page(chromium, base)
-        page.open()
+    with visit(chromium, project / "site") as page:
         for record in drafts:
             hrefs = [r["href"] for r in page.search(record["title"])]
             assert not any(href.endswith(f"guides/{record['id']}/") for href in hrefs)
         assert page.foreign_requests() == []
-        page.close()
 
 
 def test_highlighting_escapes_everything_before_marking(sites):
     project, chromium = sites
-    with serve(project / "site") as base:
-        page = Page(chromium, base)
-        page.open()
+    with visit(chromium, project / "site") as page:
         results = page.search("身份证")
         assert results
         worker = page.page.workers[0]
@@ -132,4 +121,3 @@ def test_highlighting_escapes_everything_before_marking(sites):
         for result in results:
             tags = set(re.findall(r"</?([a-zA-Z0-9-]+)", result["html"]))
             assert tags <= {"article", "div", "h1", "h2", "p", "mark", "nav", "span", "ul", "li", "a", "del", "s"}, tags
-        page.close()

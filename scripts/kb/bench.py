@@ -445,9 +445,8 @@ def search_latency(site: Path, tests_dir: Path, queries: list[str] = QUERIES) ->
         sys.path.remove(str(tests_dir))
     site = Path(site)
     rows = []
-    with kb_browser.serve(site) as base, kb_browser.browser() as chromium:
-        page = kb_browser.Page(chromium, base)
-        page.open("")
+    with kb_browser.browser() as chromium, kb_browser.visit(chromium, site) as page:
+        base = page.base
         field = page.page.locator("input.md-search__input")
         for query in queries:
             field.click()
@@ -467,7 +466,6 @@ def search_latency(site: Path, tests_dir: Path, queries: list[str] = QUERIES) ->
                 size += path.stat().st_size if path.is_file() else 0
             results = page.page.eval_on_selector_all(".md-search-result__item", "els => els.length")
             rows.append({"query": query, "seconds": seconds, "requests": len(fetched), "bytes": size, "results": results})
-        page.close()
     times = [r["seconds"] for r in rows]
     return {"search_median_s": statistics.median(times), "search_max_s": max(times),
             "search_bytes_median": statistics.median(r["bytes"] for r in rows),
