@@ -1,5 +1,6 @@
 """pages: which pages each edition gets, and what the stewardship pages say."""
 
+import copy
 from datetime import date
 
 import pytest
@@ -98,6 +99,21 @@ def test_print_pages_are_split_into_volumes_when_large(monkeypatch):
     assert first.count('<article class="kb-card"') == second.count('<article class="kb-card"') == 1
     index = pages["cards/index.md"]
     assert "第 1 册（1–1）" in index and "第 2 册（2–2）" in index
+
+
+
+def test_training_pages_and_learning_path_stay_small_when_large(monkeypatch):
+    kb = copy.deepcopy(KB)
+    for record in kb.records:  # both classes in one domain and one kind of difficulty
+        record.data.update(domain=KB.records[0].data["domain"], category=KB.records[0].data["category"])
+    monkeypatch.setattr("kb.pages.TRAINING_PART", 1)
+    builder = SiteBuilder(Edition("internal", kb), SiteSettings(today=date(2026, 11, 22)))
+    pages = {page.src: page.content for page in builder.pages()}
+    slug = next(src for src in pages if src.startswith("training/") and src != "training/index.md")[9:-3]
+    first, second = pages[f"training/{slug}.md"], pages[f"training/{slug}/2.md"]
+    assert "第 1 部分（1–1）" in first and 'href="2/"' in first and 'id="class-1"' in first
+    assert 'id="class-2"' in second and "（第 2 部分）" in second and 'href="../"' in second
+    assert "其余 1 类见" in builder.block("training", "training/")
 
 
 def test_home_block_counts_and_training_block():

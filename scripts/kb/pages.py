@@ -31,6 +31,8 @@ VOCAB_SECTIONS = {
 INTERNAL_SECTIONS = ("training/", "review/")
 #: Cards per print page: a province's "print all" in one page would be tens of MB.
 PRINT_VOLUME = 200
+#: Classes per training page, and per kind of difficulty in the learning path.
+TRAINING_PART = 50
 
 
 @dataclass
@@ -178,14 +180,14 @@ class SiteBuilder:
         batches = [(term.name, term.slug, by_domain[term.name])
                    for term in self.kb.vocabularies["domains"] if by_domain.get(term.name)]
         batches.append(("全部", "all", views))
-        volumes = {slug: print_volumes(slug, cards) for _, slug, cards in batches}
+        volumes = {slug: split(f"cards/print/{slug}/", cards, PRINT_VOLUME) for _, slug, cards in batches}
         yield self._render("cards_index.md.j2", "cards/index.md",
                            batches=[(name, len(cards), volumes[slug]) for name, slug, cards in batches])
         for name, slug, _ in batches:
             for volume in volumes[slug]:
                 title = f"工作提示卡（{name}）" if len(volumes[slug]) == 1 else \
                     f"工作提示卡（{name}，第 {volume.number} 册）"
-                yield self._render("card.html.j2", volume.url + "index.html", cards=volume.cards, title=title,
+                yield self._render("card.html.j2", volume.url + "index.html", cards=volume.items, title=title,
                                    single=False, card_html=card_html, volume=volume, volumes=volumes[slug])
 
     def reference_page(self) -> Page:
@@ -204,8 +206,9 @@ class SiteBuilder:
         domains = self.grouped(lambda v: [v["domain"]])
         for term in self.kb.vocabularies["domains"]:
             if domains.get(term.name):
-                yield self._render("training_domain.md.j2", f"training/{term.slug}.md", term=term,
-                                   guides=domains[term.name])
+                parts = split(f"training/{term.slug}/", domains[term.name], TRAINING_PART)
+                for part in parts:
+                    yield self._render("training_domain.md.j2", part.src, term=term, part=part, parts=parts)
         yield self._render("training_index.md.j2", "training/index.md")
 
     # -- blocks that hand-written pages embed with <!-- kb:NAME --> ----------------
@@ -220,6 +223,7 @@ class SiteBuilder:
             return self.renderer.render(
                 "training_path.html.j2", page_url=url,
                 categories=[(t, categories.get(t.name, [])) for t in self.kb.vocabularies["categories"]],
+                shown=TRAINING_PART,
                 domains=[(t, len(domains[t.name])) for t in self.kb.vocabularies["domains"] if domains.get(t.name)],
             )
         raise KeyError(name)
@@ -244,24 +248,29 @@ class SiteBuilder:
 
 
 @dataclass(frozen=True)
-class PrintVolume:
-    """One print page of a batch: at most ``PRINT_VOLUME`` cards, numbered from 1."""
+class Part:
+    """One page of a list split so no page grows with the knowledge base (print volumes, training parts)."""
 
     number: int
     url: str
-    cards: list
+    items: list
+    size: int
 
     @property
     def first(self) -> int:
-        return (self.number - 1) * PRINT_VOLUME + 1
+        return (self.number - 1) * self.size + 1
 
     @property
     def last(self) -> int:
-        return self.first + len(self.cards) - 1
+        return self.first + len(self.items) - 1
+
+    @property
+    def src(self) -> str:
+        """The generated Markdown file whose page lives at ``url``."""
+        return self.url[:-1] + ".md"
 
 
-def print_volumes(slug: str, cards: list[dict]) -> list[PrintVolume]:
-    """Volume 1 keeps the batch's own URL (``cards/print/<slug>/``); later ones get ``<n>/``."""
-    chunks = [cards[i:i + PRINT_VOLUME] for i in range(0, len(cards), PRINT_VOLUME)] or [[]]
-    return [PrintVolume(n, f"cards/print/{slug}/" + (f"{n}/" if n > 1 else ""), chunk)
-            for n, chunk in enumerate(chunks, 1)]
+def split(base_url: str, items: list, size: int) -> list[Part]:
+    """Part 1 keeps ``base_url`` (the URL a small site has always had); later ones get ``<n>/``."""
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    return [Part(n, base_url + (f"{n}/" if n > 1 else ""), chunk, size) for n, chunk in enumerate(chunks, 1)]
