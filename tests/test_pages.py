@@ -116,6 +116,23 @@ def test_training_pages_and_learning_path_stay_small_when_large(monkeypatch):
     assert "其余 1 类见" in builder.block("training", "training/")
 
 
+
+def test_listings_and_law_pages_are_split_when_large(monkeypatch):
+    kb = copy.deepcopy(KB)
+    for record in kb.records:  # both classes in one domain
+        record.data.update(domain=KB.records[0].data["domain"])
+    monkeypatch.setattr("kb.pages.LISTING_PART", 1)
+    builder = SiteBuilder(Edition("internal", kb), SiteSettings(today=date(2026, 11, 22)))
+    pages = {page.src: page.content for page in builder.pages()}
+    second_src = next(src for src in pages if src.startswith("domains/") and src.endswith("/2.md"))
+    first, second = pages[second_src[:-5] + ".md"], pages[second_src]
+    assert "共 2 类事项" in first and "第 1 部分（1–1）" in first and 'href="2/"' in first
+    assert "（第 2 部分）" in second and 'href="../"' in second
+    # a legal source cited twice by one guide: both citations, one per part
+    law = pages["laws/jumin-shenfenzheng-fa/2.md"]
+    assert "共 2 处引用" in law and "第 2 部分（2–2）" in law and "guides/sample-home-visit/" in law
+
+
 def test_home_block_counts_and_training_block():
     _, builder = site("internal")
     overview = builder.block("overview", "")

@@ -33,6 +33,8 @@ INTERNAL_SECTIONS = ("training/", "review/")
 PRINT_VOLUME = 200
 #: Classes per training page, and per kind of difficulty in the learning path.
 TRAINING_PART = 50
+#: Rows per listing page (by domain, kind, cause, department; a legal source's citations).
+LISTING_PART = 500
 
 
 @dataclass
@@ -138,11 +140,9 @@ class SiteBuilder:
                           "count": len(groups.get(t.name, []))} for t in terms],
             )
             for term in terms:
-                yield self._render(
-                    "listing.md.j2", f"{kind}/{term.slug}.md", heading=term.name, noun=noun,
-                    description=term.description, guides=groups.get(term.name, []), back=f"{kind}/",
-                    back_title=heading,
-                )
+                yield from self._listing(f"{kind}/{term.slug}/", groups.get(term.name, []), heading=term.name,
+                                         noun=noun, description=term.description, back=f"{kind}/",
+                                         back_title=heading)
 
     def department_pages(self) -> Iterator[Page]:
         groups = self.grouped(lambda v: [v["departments"]["lead"]] + list(v["departments"].get("cooperating", [])))
@@ -154,11 +154,15 @@ class SiteBuilder:
                       "count": len(groups[n])} for n in names],
         )
         for name in names:
-            yield self._render(
-                "listing.md.j2", f"departments/{department_slug(name)}.md", heading=name, noun="部门",
-                description="本部门牵头或配合办理的各类事项。", guides=groups[name], back="departments/",
-                back_title="按责任部门查找", lead_of=name,
-            )
+            yield from self._listing(f"departments/{department_slug(name)}/", groups[name], heading=name,
+                                     noun="部门", description="本部门牵头或配合办理的各类事项。",
+                                     back="departments/", back_title="按责任部门查找")
+
+    def _listing(self, url: str, guides: list[dict], **context) -> Iterator[Page]:
+        parts = split(url, guides, LISTING_PART)
+        for part in parts:
+            yield self._render("listing.md.j2", part.src, guides=part.items, part=part, parts=parts,
+                               total=len(guides), **context)
 
     def law_pages(self) -> Iterator[Page]:
         laws = sorted(self.kb.laws.values(), key=lambda law: (LAW_LEVELS.index(law["level"]), law["title"]))
@@ -169,7 +173,11 @@ class SiteBuilder:
             counts={k: len({v["id"] for v, _ in c}) for k, c in citations.items()},
         )
         for law in laws:
-            yield self._render("law.md.j2", f"laws/{law['id']}.md", law=law, citations=citations[law["id"]])
+            cited = citations[law["id"]]
+            parts = split(f"laws/{law['id']}/", cited, LISTING_PART)
+            for part in parts:
+                yield self._render("law.md.j2", part.src, law=law, citations=cited, part=part, parts=parts,
+                                   total=len(cited))
 
     def card_pages(self) -> Iterator[Page]:
         views = self.edition.views
