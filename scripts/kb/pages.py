@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Callable, Iterator
 from urllib.parse import quote
@@ -92,6 +93,15 @@ class SiteBuilder:
 
     def _render(self, template: str, src: str, **context) -> Page:
         return Page(src, self.renderer.render(template, page_url=page_url(src), **context))
+
+    @cached_property
+    def stats(self) -> dict:
+        """Counts and reviews due, for the stats page, the review page and the home overview alike."""
+        return stats.compute(self.kb, self.today, edition=self.edition)
+
+    @cached_property
+    def by_domain(self) -> dict[str, list[dict]]:
+        return self.grouped(lambda v: [v["domain"]])
 
     def grouped(self, key: Callable[[dict], list[str]]) -> dict[str, list[dict]]:
         groups: dict[str, list[dict]] = {}
@@ -184,7 +194,7 @@ class SiteBuilder:
         card_html = {view["id"]: self.card_html(view) for view in views}
         for view in views:
             yield self.card(view, card_html)
-        by_domain = self.grouped(lambda v: [v["domain"]])
+        by_domain = self.by_domain
         batches = [(term.name, term.slug, by_domain[term.name])
                    for term in self.kb.vocabularies["domains"] if by_domain.get(term.name)]
         batches.append(("全部", "all", views))
@@ -203,15 +213,13 @@ class SiteBuilder:
                             vocabularies=self.kb.vocabularies)
 
     def stats_page(self) -> Page:
-        data = stats.compute(self.kb, self.today, 30, self.edition)
-        return self._render("stats.md.j2", "stats/index.md", s=data, charts=stats.charts(data))
+        return self._render("stats.md.j2", "stats/index.md", s=self.stats, charts=stats.charts(self.stats))
 
     def review_page(self) -> Page:
-        data = stats.compute(self.kb, self.today, 30, self.edition)
-        return self._render("review.md.j2", "review/index.md", s=data)
+        return self._render("review.md.j2", "review/index.md", s=self.stats)
 
     def training_pages(self) -> Iterator[Page]:
-        domains = self.grouped(lambda v: [v["domain"]])
+        domains = self.by_domain
         for term in self.kb.vocabularies["domains"]:
             if domains.get(term.name):
                 parts = split(f"training/{term.slug}/", domains[term.name], TRAINING_PART)
@@ -222,12 +230,11 @@ class SiteBuilder:
     # -- blocks that hand-written pages embed with <!-- kb:NAME --> ----------------
     def block(self, name: str, url: str) -> str:
         if name == "overview":
-            data = stats.compute(self.kb, self.today, 30, self.edition)
-            domains = [(t, data["by_domain"].get(t.name, 0)) for t in self.kb.vocabularies["domains"]]
-            return self.renderer.render("overview.html.j2", page_url=url, s=data, domains=domains)
+            domains = [(t, self.stats["by_domain"].get(t.name, 0)) for t in self.kb.vocabularies["domains"]]
+            return self.renderer.render("overview.html.j2", page_url=url, s=self.stats, domains=domains)
         if name == "training":
             categories = self.grouped(lambda v: [v["category"]])
-            domains = self.grouped(lambda v: [v["domain"]])
+            domains = self.by_domain
             return self.renderer.render(
                 "training_path.html.j2", page_url=url,
                 categories=[(t, categories.get(t.name, [])) for t in self.kb.vocabularies["categories"]],
