@@ -33,6 +33,7 @@ from kb.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
 from kb.rawblocks import RawBlocks  # noqa: E402
 from kb.search import SearchIndexBuilder, page_text  # noqa: E402
 from kb.security import content_security_policy  # noqa: E402
+from kb.urls import SiteUrls  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
@@ -79,7 +80,7 @@ def on_config(config):
             f"知识库检查未通过（{len(loaded.problems)} 个问题），站点未构建，现有输出目录保持不变：\n{lines}"
         )
     try:
-        edition = Edition(edition_name, loaded.kb)
+        edition = Edition(edition_name, loaded.kb, SiteUrls(config.use_directory_urls))
     except ValueError as exc:
         raise PluginError(f"mkdocs 配置 extra.kb.edition 有误：{exc}") from None
     state.builder = SiteBuilder(edition, settings)
@@ -119,7 +120,7 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     builder = state.builder
-    markdown = _MARKER.sub(lambda m: builder.block(m.group(1), page.url), markdown)
+    markdown = _MARKER.sub(lambda m: builder.block(m.group(1), page.file.src_uri), markdown)
     if page.file.generated_by is not None:
         # Generated pages are mostly HTML blocks that Markdown would only copy:
         # hand it placeholders instead (same output, see kb/rawblocks.py).

@@ -9,6 +9,7 @@ import markdown
 import pytest
 
 from conftest import FIXTURES, make_project, mkdocs_build
+from links import broken_links, broken_search_results, search_locations
 
 pytestmark = pytest.mark.slow
 
@@ -66,17 +67,10 @@ def test_law_page_lists_citing_guides(built):
     assert 'href="../../guides/sample-home-visit/"' in page and "第三条第三款" in page
 
 
-def test_every_internal_link_resolves(built):
+def test_every_internal_link_and_search_result_resolves(built):
     for site in built[1:]:
-        for path in site.rglob("*.html"):
-            html = path.read_text(encoding="utf-8")
-            for href in re.findall(r'(?:href|src)="([^"#?]+)', html):
-                if re.match(r"^[a-z]+:", href) or href.startswith("//"):
-                    continue
-                target = (site / href.lstrip("/")) if href.startswith("/") else (path.parent / href).resolve()
-                if href.endswith("/") or target.is_dir():
-                    target = target / "index.html"
-                assert target.exists(), f"{path.relative_to(site)} links to missing {href}"
+        assert broken_links(site) == []
+        assert broken_search_results(site) == [] and len(search_locations(site)) > 5
 
 
 def test_no_asset_from_another_origin_and_a_csp_everywhere(built):

@@ -113,7 +113,7 @@ def test_training_pages_and_learning_path_stay_small_when_large(monkeypatch):
     first, second = pages[f"training/{slug}.md"], pages[f"training/{slug}/2.md"]
     assert "第 1 部分（1–1）" in first and 'href="2/"' in first and 'id="class-1"' in first
     assert 'id="class-2"' in second and "（第 2 部分）" in second and 'href="../"' in second
-    assert "其余 1 类见" in builder.block("training", "training/")
+    assert "其余 1 类见" in builder.block("training", "training/index.md")
 
 
 
@@ -135,9 +135,9 @@ def test_listings_and_law_pages_are_split_when_large(monkeypatch):
 
 def test_home_block_counts_and_training_block():
     _, builder = site("internal")
-    overview = builder.block("overview", "")
+    overview = builder.block("overview", "index.md")
     assert "内部版收录 <strong>2</strong> 类事项" in overview
-    training = builder.block("training", "training/")
+    training = builder.block("training", "training/index.md")
     assert "群众实际困难" in training and 'href="huji/"' in training
     with pytest.raises(KeyError):
         builder.block("nope", "")

@@ -9,7 +9,7 @@ from conftest import FIXTURES
 from kb.edition import Edition
 from kb.model import load_knowledge_base
 from kb.pages import SiteBuilder, SiteSettings
-from kb.render import Renderer, relative_url
+from kb.render import Renderer
 
 GOLDEN = FIXTURES.parent / "golden"
 
@@ -40,21 +40,6 @@ def test_record_text_is_escaped_not_markup():
     assert 'title: "标题\\"\\u003cb\\u003e"' in content
     # record text only ever sits inside HTML blocks: the summary paragraph is raw HTML
     assert "<p>&lt;script&gt;" in content
-
-
-@pytest.mark.parametrize(
-    "target, base, expected",
-    [
-        ("laws/x/", "guides/a/", "../../laws/x/"),
-        ("", "guides/a/", "../../"),
-        ("guides/a/", "guides/a/", "./"),
-        ("assets/kb/card.css", "cards/a/", "../../assets/kb/card.css"),
-        ("guides/b/#faq", "guides/a/", "../b/#faq"),
-        ("laws/", "", "laws/"),
-    ],
-)
-def test_relative_url(target, base, expected):
-    assert relative_url(target, base) == expected
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,19 @@ def test_related_must_exist_and_not_be_self(tmp_path):
     assert "solutions/minimal.yml:32: related[1]: 相关记录“nowhere”不存在" in found
 
 
+def test_a_broken_record_is_the_only_file_blamed(tmp_path):
+    """A YAML error in one record does not make the records that refer to it wrong."""
+    root = registry_only(tmp_path)
+    write(root, "minimal", MINIMAL + "related: [other]\n")
+    other = MINIMAL.replace("id: minimal", "id: other").replace("title: ", "title: 另一", 1)
+    write(root, "other", other.replace("title: ", 'title: "', 1))  # an unclosed quote
+    found = problems(root)
+    assert found and all(line.startswith("solutions/other.yml:") for line in found), found
+    write(root, "other", "- 一个列表，不是记录\n")
+    found = problems(root)
+    assert found and all(line.startswith("solutions/other.yml:") for line in found), found
+
+
 def test_draft_may_cite_a_repealed_law_but_published_may_not(tmp_path):
     root = registry_only(tmp_path)
     write(root, "minimal", MINIMAL.replace("law: xingzheng-xuke-fa", "law: repealed-example"))

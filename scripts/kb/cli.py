@@ -103,11 +103,16 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 def export(ctx: click.Context, edition: str) -> None:
     """把一个版本的全部记录导出为 JSON 数组（输出到标准输出）。
 
-    每条记录的 legal_basis[].law 展开为登记表中的完整条目，url 为其指南页面（相对站点根目录）。
+    每条记录的 legal_basis[].law 展开为登记表中的完整条目，url 为其指南页面（相对站点根目录，
+    按该版本 mkdocs 配置的 use_directory_urls 写成 guides/<id>/ 或 guides/<id>.html）。
     """
+    from .urls import project_urls
+
     loaded = _load(ctx)
     _require_clean(loaded)
-    views = Edition(edition, loaded.kb).views
+    config = "mkdocs.internal.yml" if edition == "internal" and (ctx.obj["root"] / "mkdocs.internal.yml").is_file() \
+        else "mkdocs.yml"
+    views = Edition(edition, loaded.kb, project_urls(ctx.obj["root"], config)).views
     click.echo(json.dumps(views, ensure_ascii=False, indent=2))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .model import KnowledgeBase, Record
 from .schema import internal_fields
+from .urls import DIRECTORY_URLS, SiteUrls, card_src, guide_src, law_src
 
 PUBLIC = "public"
 INTERNAL = "internal"
@@ -22,24 +23,14 @@ EDITIONS = (PUBLIC, INTERNAL)
 VISIBLE = {PUBLIC: ("published",), INTERNAL: ("published", "draft")}
 
 
-def guide_url(record_id: str) -> str:
-    return f"guides/{record_id}/"
-
-
-def card_url(record_id: str) -> str:
-    return f"cards/{record_id}/"
-
-
-def law_url(law_id: str) -> str:
-    return f"laws/{law_id}/"
-
-
 @dataclass
 class Edition:
     """The records one audience may see, as plain data ready to render or export."""
 
     name: str
     kb: KnowledgeBase
+    #: The URL style of the site the views' ``url`` fields point into.
+    urls: SiteUrls = DIRECTORY_URLS
 
     def __post_init__(self) -> None:
         if self.name not in EDITIONS:
@@ -58,13 +49,13 @@ class Edition:
         data = {k: copy.deepcopy(v) for k, v in record.data.items() if k not in self._hidden}
         for entry in data["legal_basis"]:
             law = dict(self.kb.laws[entry["law"]])
-            law["page"] = law_url(law["id"])
+            law["page"] = self.urls.url(law_src(law["id"]))
             entry["law"] = law
         if "related" in data:
             # A public page must not link to (or name) a draft.
             data["related"] = [i for i in data["related"] if self._visible(i)]
-        data["url"] = guide_url(record.id)
-        data["card_url"] = card_url(record.id)
+        data["url"] = self.urls.url(guide_src(record.id))
+        data["card_url"] = self.urls.url(card_src(record.id))
         return data
 
     def _visible(self, record_id: str) -> bool:

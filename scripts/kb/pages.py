@@ -17,9 +17,10 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from . import schema, stats
-from .edition import Edition, guide_url
+from .edition import Edition
 from .model import STATUS_NAMES, department_slug
 from .render import Renderer
+from .urls import SOURCES, card_src, guide_src, law_src, listing_src, part_src, section_src
 
 DISPOSITIONS = {"办不了": "解释疏导", "很难办": "协调办理", "不给办": "督办问责"}
 LAW_LEVELS = ["法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "规范性文件"]
@@ -40,23 +41,11 @@ LISTING_PART = 500
 
 @dataclass
 class Page:
-    """One generated file: ``src`` is its path as if it were in docs/."""
+    """One generated file: ``src`` is its path as if it were in docs/ (its URL is MkDocs' to give)."""
 
     src: str
     content: str
     record: str | None = None  # the record it comes from, for edit links
-
-    @property
-    def url(self) -> str:
-        if self.src.endswith("index.md"):
-            return self.src[: -len("index.md")]
-        if self.src.endswith(".md"):
-            return self.src[:-3] + "/"
-        return self.src
-
-
-def page_url(src: str) -> str:
-    return Page(src, "").url
 
 
 @dataclass
@@ -76,8 +65,11 @@ class SiteBuilder:
         self.today = self.settings.today or date.today()
         vocab = self.kb.vocabularies
         self.slugs = {kind: {t.name: t.slug for t in terms} for kind, terms in vocab.items()}
+        self.urls = edition.urls
         self.renderer = renderer or Renderer()
         self.renderer.globals.update(
+            SOURCES,
+            urls=self.urls,
             edition=edition.name,
             internal=edition.internal,
             site_name=self.settings.site_name,
@@ -92,7 +84,7 @@ class SiteBuilder:
         return self.settings.feedback_url.replace("{id}", quote(view["id"])).replace("{title}", quote(view["title"]))
 
     def _render(self, template: str, src: str, **context) -> Page:
-        return Page(src, self.renderer.render(template, page_url=page_url(src), **context))
+        return Page(src, self.renderer.render(template, page_src=src, **context))
 
     @cached_property
     def stats(self) -> dict:
@@ -112,7 +104,7 @@ class SiteBuilder:
 
     # -- pages ------------------------------------------------------------------
     def guide(self, view: dict) -> Page:
-        src = guide_url(view["id"])[:-1] + ".md"
+        src = guide_src(view["id"])
         overdue = self.edition.internal and view["review"]["next_review"] < self.today.isoformat()
         page = self._render(
             "guide.md.j2",
@@ -135,7 +127,7 @@ class SiteBuilder:
         return Markup(self.renderer.render("_card.html.j2", r=view))
 
     def card(self, view: dict, card_html: dict[str, Markup] | None = None) -> Page:
-        src = f"cards/{view['id']}/index.html"
+        src = card_src(view["id"])
         html = card_html if card_html is not None else {view["id"]: self.card_html(view)}
         return self._render("card.html.j2", src, cards=[view], title=f"工作提示卡：{view['title']}", single=True,
                             card_html=html, volume=None, volumes=None)
@@ -145,13 +137,13 @@ class SiteBuilder:
             groups = self.grouped(lambda v, f=field: v[f] if isinstance(v[f], list) else [v[f]])
             terms = self.kb.vocabularies[kind]
             yield self._render(
-                "listing_index.md.j2", f"{kind}/index.md", heading=heading, noun=noun,
-                entries=[{"name": t.name, "url": f"{kind}/{t.slug}/", "description": t.description,
+                "listing_index.md.j2", section_src(kind), heading=heading, noun=noun,
+                entries=[{"name": t.name, "src": listing_src(kind, t.slug), "description": t.description,
                           "count": len(groups.get(t.name, []))} for t in terms],
             )
             for term in terms:
-                yield from self._listing(f"{kind}/{term.slug}/", groups.get(term.name, []), heading=term.name,
-                                         noun=noun, description=term.description, back=f"{kind}/",
+                yield from self._listing(listing_src(kind, term.slug), groups.get(term.name, []), heading=term.name,
+                                         noun=noun, description=term.description, back=section_src(kind),
                                          back_title=heading)
 
     def department_pages(self) -> Iterator[Page]:
@@ -159,17 +151,17 @@ class SiteBuilder:
         leads = Counter(v["departments"]["lead"] for v in self.edition.views)
         names = sorted(groups, key=lambda n: (-leads.get(n, 0), -len(groups[n]), n))
         yield self._render(
-            "listing_index.md.j2", "departments/index.md", heading="按责任部门查找", noun="部门",
-            entries=[{"name": n, "url": f"departments/{department_slug(n)}/", "description": f"牵头 {leads.get(n, 0)} 类",
-                      "count": len(groups[n])} for n in names],
+            "listing_index.md.j2", section_src("departments"), heading="按责任部门查找", noun="部门",
+            entries=[{"name": n, "src": listing_src("departments", department_slug(n)),
+                      "description": f"牵头 {leads.get(n, 0)} 类", "count": len(groups[n])} for n in names],
         )
         for name in names:
-            yield from self._listing(f"departments/{department_slug(name)}/", groups[name], heading=name,
+            yield from self._listing(listing_src("departments", department_slug(name)), groups[name], heading=name,
                                      noun="部门", description="本部门牵头或配合办理的各类事项。",
-                                     back="departments/", back_title="按责任部门查找")
+                                     back=section_src("departments"), back_title="按责任部门查找")
 
-    def _listing(self, url: str, guides: list[dict], **context) -> Iterator[Page]:
-        parts = split(url, guides, LISTING_PART)
+    def _listing(self, src: str, guides: list[dict], **context) -> Iterator[Page]:
+        parts = split(src, guides, LISTING_PART)
         for part in parts:
             yield self._render("listing.md.j2", part.src, guides=part.items, part=part, parts=parts,
                                total=len(guides), **context)
@@ -179,12 +171,12 @@ class SiteBuilder:
         citations = {law["id"]: self.edition.citing(law["id"]) for law in laws}
         levels = [(level, [law for law in laws if law["level"] == level]) for level in LAW_LEVELS]
         yield self._render(
-            "laws_index.md.j2", "laws/index.md", levels=[(lv, ls) for lv, ls in levels if ls],
+            "laws_index.md.j2", section_src("laws"), levels=[(lv, ls) for lv, ls in levels if ls],
             counts={k: len({v["id"] for v, _ in c}) for k, c in citations.items()},
         )
         for law in laws:
             cited = citations[law["id"]]
-            parts = split(f"laws/{law['id']}/", cited, LISTING_PART)
+            parts = split(law_src(law["id"]), cited, LISTING_PART)
             for part in parts:
                 yield self._render("law.md.j2", part.src, law=law, citations=cited, part=part, parts=parts,
                                    total=len(cited))
@@ -198,14 +190,14 @@ class SiteBuilder:
         batches = [(term.name, term.slug, by_domain[term.name])
                    for term in self.kb.vocabularies["domains"] if by_domain.get(term.name)]
         batches.append(("全部", "all", views))
-        volumes = {slug: split(f"cards/print/{slug}/", cards, PRINT_VOLUME) for _, slug, cards in batches}
-        yield self._render("cards_index.md.j2", "cards/index.md",
+        volumes = {slug: split(f"cards/print/{slug}/index.html", cards, PRINT_VOLUME) for _, slug, cards in batches}
+        yield self._render("cards_index.md.j2", section_src("cards"),
                            batches=[(name, len(cards), volumes[slug]) for name, slug, cards in batches])
         for name, slug, _ in batches:
             for volume in volumes[slug]:
                 title = f"工作提示卡（{name}）" if len(volumes[slug]) == 1 else \
                     f"工作提示卡（{name}，第 {volume.number} 册）"
-                yield self._render("card.html.j2", volume.url + "index.html", cards=volume.items, title=title,
+                yield self._render("card.html.j2", volume.src, cards=volume.items, title=title,
                                    single=False, card_html=card_html, volume=volume, volumes=volumes[slug])
 
     def reference_page(self) -> Page:
@@ -222,21 +214,22 @@ class SiteBuilder:
         domains = self.by_domain
         for term in self.kb.vocabularies["domains"]:
             if domains.get(term.name):
-                parts = split(f"training/{term.slug}/", domains[term.name], TRAINING_PART)
+                parts = split(listing_src("training", term.slug), domains[term.name], TRAINING_PART)
                 for part in parts:
                     yield self._render("training_domain.md.j2", part.src, term=term, part=part, parts=parts)
-        yield self._render("training_index.md.j2", "training/index.md")
+        yield self._render("training_index.md.j2", section_src("training"))
 
     # -- blocks that hand-written pages embed with <!-- kb:NAME --> ----------------
-    def block(self, name: str, url: str) -> str:
+    def block(self, name: str, src: str) -> str:
+        """The HTML of a block for the hand-written page ``src``."""
         if name == "overview":
             domains = [(t, self.stats["by_domain"].get(t.name, 0)) for t in self.kb.vocabularies["domains"]]
-            return self.renderer.render("overview.html.j2", page_url=url, s=self.stats, domains=domains)
+            return self.renderer.render("overview.html.j2", page_src=src, s=self.stats, domains=domains)
         if name == "training":
             categories = self.grouped(lambda v: [v["category"]])
             domains = self.by_domain
             return self.renderer.render(
-                "training_path.html.j2", page_url=url,
+                "training_path.html.j2", page_src=src,
                 categories=[(t, categories.get(t.name, [])) for t in self.kb.vocabularies["categories"]],
                 shown=TRAINING_PART,
                 domains=[(t, len(domains[t.name])) for t in self.kb.vocabularies["domains"] if domains.get(t.name)],
@@ -245,7 +238,7 @@ class SiteBuilder:
 
     def home_page(self) -> Page:
         """Fallback home for a project without a hand-written docs/index.md."""
-        return self._render("home.md.j2", "index.md")
+        return self._render("home.md.j2", section_src(""))
 
     def pages(self) -> Iterator[Page]:
         yield self.home_page()
@@ -267,7 +260,7 @@ class Part:
     """One page of a list split so no page grows with the knowledge base (print volumes, training parts)."""
 
     number: int
-    url: str
+    src: str
     items: list
     size: int
 
@@ -279,13 +272,9 @@ class Part:
     def last(self) -> int:
         return self.first + len(self.items) - 1
 
-    @property
-    def src(self) -> str:
-        """The generated Markdown file whose page lives at ``url``."""
-        return self.url[:-1] + ".md"
 
 
-def split(base_url: str, items: list, size: int) -> list[Part]:
-    """Part 1 keeps ``base_url`` (the URL a small site has always had); later ones get ``<n>/``."""
+def split(base_src: str, items: list, size: int) -> list[Part]:
+    """Part 1 keeps ``base_src`` (the page a small site has always had); later ones are ``part_src``."""
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    return [Part(n, base_url + (f"{n}/" if n > 1 else ""), chunk, size) for n, chunk in enumerate(chunks, 1)]
+    return [Part(n, part_src(base_src, n), chunk, size) for n, chunk in enumerate(chunks, 1)]

@@ -5,12 +5,14 @@ few formatting filters. Autoescaping is on for every template that produces
 Markdown or HTML, so text from a record can never become markup: record text
 only ever appears inside HTML blocks of the generated Markdown, where the
 Markdown processor leaves it alone and the escaped entities show as text.
+
+Links name their target by source path (``{{ law_src(id) | link }}``);
+``kb.urls`` turns it into the URL MkDocs gives that file in this build.
 """
 
 from __future__ import annotations
 
 import json
-import posixpath
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,21 +22,6 @@ import jinja2
 from markupsafe import Markup
 
 TEMPLATE_DIR = Path(str(resources.files("kb").joinpath("templates")))
-
-
-@lru_cache(maxsize=65536)
-def relative_url(target: str, base: str) -> str:
-    """Link from the page at ``base`` to ``target``; both are site-relative URLs.
-
-    ``guides/a/`` -> ``laws/b/`` gives ``../../laws/b/``. Pages use directory
-    URLs, so a base ending in ``/`` (or the empty root) is a directory.
-    """
-    target_path, sep, anchor = target.partition("#")
-    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
-    rel = posixpath.relpath("/" + target_path, "/" + base_dir)
-    if target_path.endswith("/") or not target_path:
-        rel = rel.rstrip("/") + "/"
-    return rel + sep + anchor
 
 
 def _time_limit(value: Any) -> str:
@@ -47,6 +34,13 @@ def _time_limit(value: Any) -> str:
 def _yaml_scalar(value: Any) -> Markup:
     """A YAML-safe double-quoted scalar (JSON strings are valid YAML)."""
     return Markup(json.dumps(value, ensure_ascii=False))
+
+
+@jinja2.pass_context
+def _link(context, target_src: str) -> str:
+    """``{{ guide_src(id) | link }}``: the relative URL from the page being rendered
+    (``page_src``) to another page or file, in the build's URL style (``urls``)."""
+    return context["urls"].link(target_src, context["page_src"])
 
 
 def _autoescape(name: str | None) -> bool:
@@ -71,7 +65,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     env.filters["time_limit"] = _time_limit
     env.filters["yaml"] = _yaml_scalar
-    env.filters["rel"] = relative_url
+    env.filters["link"] = _link
     return env
 
 

@@ -50,7 +50,6 @@ def compute(kb: KnowledgeBase, today: date, within: int = 30, edition=None) -> d
                 "next_review": r.next_review,
                 "overdue": r.next_review < today.isoformat(),
                 "status": STATUS_NAMES[r.status],
-                "url": f"guides/{r.id}/",
             }
             for r in due
         ],

@@ -200,12 +200,16 @@ class Checker:
                     )
                 else:
                     seen[same] = doc
+        # A record that could not be read (a YAML error, not a mapping) is blamed in its own
+        # file; the records that refer to it by its file name are not wrong, so say nothing there.
+        readable = {id(doc) for doc in valid}
+        unreadable = {doc.stem for doc in self.sources.records if id(doc) not in readable}
         for doc in valid:
             related = doc.data.get("related")
             if not isinstance(related, list):
                 continue
             for index, other in enumerate(related):
-                if isinstance(other, str) and other not in ids:
+                if isinstance(other, str) and other not in ids and other not in unreadable:
                     self.problems.append(doc.problem(("related", index), f"相关记录“{other}”不存在"))
                 elif other == doc.data.get("id"):
                     self.problems.append(doc.problem(("related", index), "不能把自己列为相关记录"))
