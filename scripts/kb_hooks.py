@@ -8,7 +8,10 @@
   as in-memory files; hand-written pages in docs/ always win.
 - on_page_markdown: fill ``<!-- kb:NAME -->`` markers in hand-written pages.
 - on_post_page: declare a Content-Security-Policy that only allows this origin.
-- on_post_build: write the search index, then swap the new site into place.
+- on_post_build: write the search index (and its script copies for a copy opened
+  from disk, see kb/bundle.py), then swap the new site into place.
+
+Other plugins a site adds (tags, "last updated" dates, offline) are met in kb/plugins.py.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kb import report  # noqa: E402
+from kb import plugins, report  # noqa: E402
+from kb.bundle import build_info, write_offline_files  # noqa: E402
 from kb.edition import PUBLIC, Edition  # noqa: E402
 from kb.model import load_knowledge_base  # noqa: E402
 from kb.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
@@ -48,6 +52,8 @@ class _State:
     builder: SiteBuilder | None = None
     search: SearchIndexBuilder | None = None
     raw: RawBlocks | None = None
+    generated: set[str] = set()  # src_uri of every page this hook added
+    offline = False  # a copy for opening from disk (kb bundle, or Material's offline plugin)
 
 
 state = _State()
@@ -91,6 +97,15 @@ def on_config(config):
     # MkDocs renders the pages (same result as at the end; see kb/background.py).
     state.search.start()
     state.raw = RawBlocks()
+    state.generated = set()
+    kb_options = config.extra.setdefault("kb", {}) if isinstance(config.extra.get("kb"), dict) else None
+    if plugins.offline_requested(config) and kb_options is not None:
+        # Material's offline plugin adds a script from a CDN and inlines the theme's own
+        # search index; the project's offline mode replaces both (see kb/bundle.py).
+        for url in plugins.drop_cdn_polyfills(config):
+            log.info(f"离线版：不加载外部脚本 {url}，检索改由本站的离线检索提供（与 kb bundle 相同）")
+        kb_options.setdefault("bundle", build_info(root, edition_name))
+    state.offline = bool(kb_options and kb_options.get("bundle"))
     log.info(f"知识库：{len(edition.views)} 条记录进入{'公开版' if edition_name == PUBLIC else '内部版'}")
 
     state.final_site_dir = None
@@ -108,20 +123,28 @@ def on_files(files, config):
         for file in list(files):
             if file.src_uri.startswith(INTERNAL_SECTIONS):
                 files.remove(file)
+    dated = plugins.dates_from_history(config)
+    tags_listing = plugins.needs_tags_listing(config, files)  # looks at the hand-written pages only
     for page in builder.pages():
         if files.get_file_from_path(page.src) is not None:
             continue  # a hand-written page with the same path wins
         file = File.generated(config, page.src, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
         if page.record:
             file.edit_uri = f"../solutions/{page.record}.yml"
+            if dated:
+                plugins.date_by_record(file, builder.kb.record(page.record).doc.path)
+        state.generated.add(page.src)
         files.append(file)
+    if tags_listing:
+        files.append(File.generated(config, plugins.TAGS_SRC, content=plugins.TAGS_LISTING,
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     builder = state.builder
     markdown = _MARKER.sub(lambda m: builder.block(m.group(1), page.file.src_uri), markdown)
-    if page.file.generated_by is not None:
+    if page.file.src_uri in state.generated:
         # Generated pages are mostly HTML blocks that Markdown would only copy:
         # hand it placeholders instead (same output, see kb/rawblocks.py).
         markdown = state.raw.hide(page.file.src_uri, markdown)
@@ -131,7 +154,7 @@ def on_page_markdown(markdown, page, config, files):
 @event_priority(100)  # put the HTML blocks back before anything else reads the page
 def on_page_content(html, page, config, files):
     html = state.raw.restore(page.file.src_uri, html)
-    if page.file.generated_by is None:
+    if page.file.src_uri not in state.generated:
         state.search.add_page(page.url, page.title, page_text(html))
     return html
 
@@ -154,6 +177,8 @@ def on_post_template(output_content, template_name, config):
 @event_priority(-100)
 def on_post_build(config):
     state.search.write(config.site_dir)
+    if state.offline:
+        write_offline_files(config.site_dir)
     if state.final_site_dir:
         _swap(config.site_dir, state.final_site_dir)
         config.site_dir = state.final_site_dir

@@ -123,3 +123,20 @@ def visit(chromium, site: Path, path: str | None = ""):
             yield page
         finally:
             page.close()
+
+
+def search_from_disk(chromium, index: Path, query: str) -> tuple[list[str], list[str]]:
+    """Open a site copy's ``index.html`` from disk (file://), type ``query`` into its search box;
+    returns the result links shown and every URL the page requested."""
+    page = chromium.new_page(locale="zh-CN")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(Path(index).as_uri())
+        page.keyboard.press("s")
+        page.locator("input.md-search__input").fill(query)
+        page.wait_for_selector(".md-search-result__item > a", timeout=10_000)
+        links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
+    finally:
+        page.close()
+    return links, requests

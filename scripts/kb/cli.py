@@ -174,6 +174,32 @@ def new(ctx: click.Context, record_id: str, title: str, domain: str | None) -> N
 
 
 @main.command()
+@click.option("--edition", type=click.Choice(EDITIONS), default=PUBLIC, show_default=True,
+              help="public 公开版；internal 内部版（含草稿和内部信息，只能交给工作人员）。")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="要写出的 zip 文件，如 kb-offline.zip。")
+@click.pass_context
+def bundle(ctx: click.Context, edition: str, out: Path) -> None:
+    """生成离线包：一个 zip，解压后直接打开其中的 index.html 即可查阅和检索（file://，不联网）。
+
+    \b
+    用于没有网络的村（社区）便民服务站、培训用的 U 盘。离线包按文件式网址构建
+    （use_directory_urls: false），检索在页面里运行，不向任何地方发出请求；
+    首页注明是哪个版本、何时生成。知识库有问题时不生成，旧文件保持不变。
+
+    例：kb bundle --edition public --out kb-offline.zip
+    """
+    from .bundle import BundleError, make_bundle
+
+    loaded = _load(ctx)
+    _require_clean(loaded)
+    try:
+        make_bundle(ctx.obj["root"], edition, out, log=lambda text: click.echo(text, err=True))
+    except BundleError as exc:
+        _fail(str(exc))
+
+
+@main.command()
 @click.argument("sizes", nargs=-1, required=True, type=click.IntRange(1, 1_000_000), metavar="N [N ...]")
 @click.option("--repeat", type=click.IntRange(1, 10), default=2, show_default=True,
               help="每个构建重复几次，取最小值（与外部性能检查相同）。")
