@@ -2,6 +2,10 @@
 
 - on_config: check the whole knowledge base first; a single problem stops the
   build before ``site/`` is touched, with the same lines ``kb check`` prints.
+  Warnings (a record awaiting review after a revision ...) are logged as
+  MkDocs warnings and never stop the build. "Today" for the build (laws not
+  yet in force, overdue reviews) is ``extra.kb.today``, else ``$KB_TODAY``,
+  else the system date.
   A real build then writes into a sibling folder that replaces ``site/`` only
   when everything succeeded, so a failure never leaves a half-written site.
 - on_files: add the generated pages (guides, indexes, laws, cards, training)
@@ -29,7 +33,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kb import plugins, report  # noqa: E402
+from kb import clock, plugins, report  # noqa: E402
 from kb.bundle import build_info, write_offline_files  # noqa: E402
 from kb.edition import PUBLIC, Edition  # noqa: E402
 from kb.model import load_knowledge_base  # noqa: E402
@@ -68,9 +72,14 @@ def _settings(config) -> tuple[str, SiteSettings]:
     options = (config.extra or {}).get("kb", {}) or {}
     edition = options.get("edition", PUBLIC)
     defaults = SiteSettings()
+    try:
+        today = clock.today(options.get("today"))
+    except clock.ClockError as exc:
+        raise PluginError(f"mkdocs 配置 extra.kb.today 有误：{exc}") from None
     settings = SiteSettings(
         site_name=config.site_name,
         feedback_url=options.get("feedback_url", defaults.feedback_url),
+        today=today,
     )
     return edition, settings
 
@@ -79,7 +88,7 @@ def _settings(config) -> tuple[str, SiteSettings]:
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     edition_name, settings = _settings(config)
-    loaded = load_knowledge_base(root)
+    loaded = load_knowledge_base(root, settings.today)
     if loaded.problems:
         lines = report.render_text(loaded.problems)
         raise PluginError(
@@ -89,6 +98,8 @@ def on_config(config):
         edition = Edition(edition_name, loaded.kb, SiteUrls(config.use_directory_urls))
     except ValueError as exc:
         raise PluginError(f"mkdocs 配置 extra.kb.edition 有误：{exc}") from None
+    for warning in loaded.warnings:
+        log.warning(str(warning))
     state.builder = SiteBuilder(edition, settings)
     if state.search is not None:
         state.search.cancel()  # a previous `mkdocs serve` build that stopped half-way

@@ -14,6 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT / "scripts"))
 
+#: The day every test runs "on" (kb.clock reads it; subprocesses inherit it), so that
+#: answers which depend on the day (overdue reviews, laws not yet in force, source
+#: checks older than a year) do not change as the calendar moves. Tests about the day
+#: itself pass their own.
+TEST_TODAY = "2026-11-30"
+os.environ["KB_TODAY"] = TEST_TODAY
+
 
 def make_project(tmp: Path, solutions: Path | None = None, docs: bool = True) -> Path:
     """A throwaway copy of the project around ``solutions`` (default: the fixture KB)."""

@@ -42,7 +42,7 @@ def test_check_json_format(tmp_path):
     result = run_kb("--root", str(root), "check", "--format", "json")
     assert json.loads(result.stdout) == [
         {"file": "solutions/bad-article.yml", "line": 14, "field": "legal_basis[0].article",
-         "message": "缺少条款号（应为“第X条”，可带“第X款”“第X项”）"}
+         "message": "缺少条款号（应为“第X条”，可带“第X款”“第X项”）", "severity": "error"}
     ]
 
 
@@ -99,7 +99,9 @@ def test_impact(tmp_path):
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         "《中华人民共和国居民身份证法》（法律，现行有效）被 1 条指南引用：",
+        "第十一条：1 处引用",
         "  sample-home-visit\t第十一条第一款\t样例：失能人员居民身份证换领上门服务\t[published]",
+        "第三条：1 处引用",
         "  sample-home-visit\t第三条第三款\t样例：失能人员居民身份证换领上门服务\t[published]",
     ]
     unknown = run_kb("--root", str(root), "impact", "jumin-shenfenzheng")

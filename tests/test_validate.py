@@ -60,7 +60,7 @@ def test_draft_may_cite_a_repealed_law_but_published_may_not(tmp_path):
     assert problems(root) == []
     write(root, "minimal", MINIMAL.replace("law: xingzheng-xuke-fa", "law: repealed-example").replace("status: draft", "status: published"))
     assert problems(root) == [
-        "solutions/minimal.yml:13: legal_basis[0].law: 引用的《示例已废止条例》已废止（solutions/_registry/laws.yml:20），已发布的记录不能以它为依据"
+        "solutions/minimal.yml:13: legal_basis[0].law: 引用的《示例已废止条例》已废止（solutions/_registry/laws.yml:22），已发布的记录不能以它为依据"
     ]
 
 
@@ -90,10 +90,10 @@ def test_registry_problems_are_reported(tmp_path):
     laws = root / "solutions" / "_registry" / "laws.yml"
     laws.write_text(laws.read_text(encoding="utf-8") + "  - id: xingzheng-xuke-fa\n    title: 缺书名号\n    level: 法律\n    issuer: 某机关\n    effective: 2020-01-01\n    status: 有效\n    url: ftp://x\n", encoding="utf-8")
     found = problems(root)
-    assert "solutions/_registry/laws.yml:27: laws[3].title: 应为带书名号的全称，如《中华人民共和国行政许可法》" in found
-    assert "solutions/_registry/laws.yml:26: laws[3].id: 编号“xingzheng-xuke-fa”重复（第 2 行已登记）" in found
-    assert "solutions/_registry/laws.yml:31: laws[3].status: “有效”不是可选值，可选：现行有效、已修订、已废止" in found
-    assert "solutions/_registry/laws.yml:32: laws[3].url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found
+    assert "solutions/_registry/laws.yml:30: laws[3].title: 应为带书名号的全称，如《中华人民共和国行政许可法》" in found
+    assert "solutions/_registry/laws.yml:29: laws[3].id: 编号“xingzheng-xuke-fa”重复（第 2 行已登记）" in found
+    assert "solutions/_registry/laws.yml:34: laws[3].status: “有效”不是可选值，可选：现行有效、已修订、已废止" in found
+    assert "solutions/_registry/laws.yml:35: laws[3].url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found
 
 
 def test_missing_registry_file(tmp_path):
@@ -197,12 +197,12 @@ def test_registry_text_is_checked_like_records(tmp_path):
     synonyms = root / "solutions" / "_registry" / "synonyms.yml"
     synonyms.write_text(synonyms.read_text(encoding="utf-8") + "  - [邮箱, office@example.cn]\n", encoding="utf-8")
     assert problems(root) == [
-        "solutions/_registry/laws.yml:27: laws[3].title: 不允许包含 HTML、脚本或字符实体“<b>”，请写纯文本",
-        "solutions/_registry/laws.yml:32: laws[3].url: 不允许“javascript:”网址，只接受 http:// 或 https:// 开头的网址",
-        "solutions/_registry/laws.yml:33: laws[3].note: 不允许包含 HTML、脚本或字符实体“&amp;”，请写纯文本",
-        "solutions/_registry/laws.yml:33: laws[3].note: 含有不可见的控制字符 U+202E（常由复制粘贴带入），请删除",
-        "solutions/_registry/laws.yml:33: laws[3].note: 含有个人信息：疑似手机号码“138…78”，不得写入记录",
-        "solutions/_registry/laws.yml:33: laws[3].note: 含有个人信息：疑似真实姓名“王先生”（请写成“某先生”“当事人”等），不得写入记录",
+        "solutions/_registry/laws.yml:30: laws[3].title: 不允许包含 HTML、脚本或字符实体“<b>”，请写纯文本",
+        "solutions/_registry/laws.yml:35: laws[3].url: 不允许“javascript:”网址，只接受 http:// 或 https:// 开头的网址",
+        "solutions/_registry/laws.yml:36: laws[3].note: 不允许包含 HTML、脚本或字符实体“&amp;”，请写纯文本",
+        "solutions/_registry/laws.yml:36: laws[3].note: 含有不可见的控制字符 U+202E（常由复制粘贴带入），请删除",
+        "solutions/_registry/laws.yml:36: laws[3].note: 含有个人信息：疑似手机号码“138…78”，不得写入记录",
+        "solutions/_registry/laws.yml:36: laws[3].note: 含有个人信息：疑似真实姓名“王先生”（请写成“某先生”“当事人”等），不得写入记录",
         "solutions/_registry/synonyms.yml:4: synonyms[2][1]: 含有个人信息：疑似电子邮箱“off…cn”，不得写入记录",
         "solutions/_registry/vocabularies.yml:34: domains[9].description: 不允许包含 HTML、脚本或字符实体“<script>”，请写纯文本",
     ]

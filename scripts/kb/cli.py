@@ -7,17 +7,19 @@ a traceback: 0 clean, 1 problems found, 2 usage error.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from . import report
+from . import clock, report
 from .edition import EDITIONS, PUBLIC, Edition
 from .model import Loaded, load_knowledge_base
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+ARTICLE_RE = re.compile(r"第[一二三四五六七八九十百千零〇0-9]+条(第[一二三四五六七八九十0-9]+款)?(第[一二三四五六七八九十0-9]+项)?")
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -27,11 +29,24 @@ def _fail(message: str, code: int = EXIT_PROBLEMS) -> None:
     sys.exit(code)
 
 
-def _load(ctx: click.Context) -> Loaded:
+def _today(value) -> date:
+    """The --today option, else $KB_TODAY, else the system date (see kb.clock)."""
+    try:
+        return clock.today(value.date() if value else None)
+    except clock.ClockError as exc:
+        _fail(str(exc), EXIT_USAGE)
+
+
+TODAY_OPTION = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help=f"以这一天为“今天”（YYYY-MM-DD），默认取环境变量 {clock.ENV}，再默认系统日期。")
+
+
+def _load(ctx: click.Context, today: date | None = None) -> Loaded:
     root = ctx.obj["root"]
     if not (root / "solutions").is_dir():
         _fail(f"在 {root} 下找不到 solutions/ 目录；请在项目根目录运行，或用 --root 指定。", EXIT_USAGE)
-    return load_knowledge_base(root)
+    return load_knowledge_base(root, today or _today(None))
 
 
 def _require_clean(loaded: Loaded) -> None:
@@ -59,17 +74,24 @@ def main(ctx: click.Context, root: Path) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式：text 每个问题一行；json 便于其他工具读取。")
+              help="输出格式：text 每个问题一行；json 便于其他工具读取（每项带 severity：error 或 warning）。")
+@TODAY_OPTION
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today) -> None:
     """检查知识库，列出全部问题，每个问题一行：文件:行号: 字段: 说明。
 
     不带 PATHS 时检查整个知识库；给出文件或目录时只报告这些文件的问题
     （唯一性等跨记录检查仍以整个知识库为准）。
-    退出码：0 没有问题，1 发现问题，2 用法错误。
+
+    \b
+    警告以“警告：”开头，不影响退出码，也不阻止构建：
+    - 依据修订后待复核：引用的条文在登记表 revisions 中登记了修订，
+      而记录的 review.reviewed_on 早于修订通过日期；
+    - 登记表条目没有写明核对来源（verified），或核对日期已超过一年。
+    没有错误时才计算警告。退出码：0 没有错误（可能有警告），1 发现错误，2 用法错误。
     """
-    loaded = _load(ctx)
-    problems = loaded.problems
+    loaded = _load(ctx, _today(today))
+    problems = loaded.problems + loaded.warnings
     documents = loaded.sources.documents
     if paths:
         selected = set()
@@ -83,17 +105,19 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
                     selected.add(doc.display)
         if not selected:
             _fail(f"给出的路径中没有知识库文件（solutions/*.yml 或 solutions/_registry/*.yml）：{' '.join(map(str, paths))}", EXIT_USAGE)
-        problems = [p for p in problems if p.file in selected]
+        problems = report.sort_problems([p for p in problems if p.file in selected])
         count = len(selected)
     else:
         count = len(documents)
+        problems = report.sort_problems(problems)
     if fmt == "json":
         click.echo(report.render_json(problems))
     else:
         if problems:
             click.echo(report.render_text(problems))
-        click.echo(report.summary_line(problems, count), err=bool(problems))
-    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+        errors = report.errors_of(problems)
+        click.echo(report.summary_line(problems, count), err=bool(errors))
+    sys.exit(EXIT_PROBLEMS if report.errors_of(problems) else EXIT_OK)
 
 
 @main.command()
@@ -119,27 +143,42 @@ def export(ctx: click.Context, edition: str) -> None:
 @main.command()
 @click.option("--within", type=click.IntRange(0, 3650), default=30, show_default=True,
               help="列出在这么多天内到期的复核。")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="以这一天为“今天”（YYYY-MM-DD），默认今天。")
+@TODAY_OPTION
 @click.pass_context
 def stats(ctx: click.Context, within: int, today) -> None:
-    """按状态、领域、难办类型、成因统计记录数，并列出到期或即将到期的复核。"""
+    """按状态、领域、难办类型、成因统计记录数，列出到期或即将到期的复核，
+    以及依据修订后待复核的记录（引用的条文在登记表中登记了修订，而记录最近一次复核早于修订通过日期）。"""
     from .stats import compute, render_text
 
-    loaded = _load(ctx)
+    day = _today(today)
+    loaded = _load(ctx, day)
     _require_clean(loaded)
-    day = today.date() if today else date.today()
     click.echo(render_text(compute(loaded.kb, day, within)))
 
 
 @main.command()
 @click.argument("law_id")
+@click.option("--article", default=None, metavar="第X条",
+              help="只看这一条（如 第十二条；带款、项时只看该款、项）。")
 @click.option("--edition", type=click.Choice(EDITIONS), default="internal", show_default=True,
               help="在哪个版本里查找引用（internal 含草稿）。")
+@TODAY_OPTION
 @click.pass_context
-def impact(ctx: click.Context, law_id: str, edition: str) -> None:
-    """列出引用某部法律依据（LAW_ID，登记表中的编号）的全部指南和条款。"""
-    loaded = _load(ctx)
+def impact(ctx: click.Context, law_id: str, article: str | None, edition: str, today) -> None:
+    """列出引用某部法律依据（LAW_ID，登记表中的编号）的全部指南，按条分组。
+
+    \b
+    每处引用下列出依据这一条的流程步骤、常见问题解答和自测题：
+    - （依据）：该项的 basis 写明依据这一条；
+    - （文中提及）：该项的文字提到了这一条（如“行政许可法第二十六条”）。
+    引用的条文在修订后尚未复核的，标“待复核”。条文修改后，据此逐项复核。
+    """
+    from .impact import impact as article_impact, render_text
+
+    if article is not None and not ARTICLE_RE.fullmatch(article.strip()):
+        _fail(f"--article “{article}”不是条款号，应写作“第X条”，可带“第X款”“第X项”，如 第十二条", EXIT_USAGE)
+    day = _today(today)
+    loaded = _load(ctx, day)
     _require_clean(loaded)
     kb = loaded.kb
     if law_id not in kb.laws:
@@ -149,10 +188,9 @@ def impact(ctx: click.Context, law_id: str, edition: str) -> None:
         hint = f"，是否指：{'、'.join(close)}？" if close else "。用 kb export 或查看 solutions/_registry/laws.yml 了解全部编号"
         _fail(f"法律依据“{law_id}”不在登记表中{hint}", EXIT_PROBLEMS)
     law = kb.laws[law_id]
-    rows = Edition(edition, kb).citing(law_id)
-    click.echo(f"{law['title']}（{law['level']}，{law['status']}）被 {len({v['id'] for v, _ in rows})} 条指南引用：")
-    for view, entry in rows:
-        click.echo(f"  {view['id']}\t{entry['article']}\t{view['title']}\t[{view['status']}]")
+    article = article.strip() if article else None
+    rows = article_impact(Edition(edition, kb), law_id, article)
+    click.echo(render_text(law, rows, day, article), nl=False)
 
 
 @main.command()

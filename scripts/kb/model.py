@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from . import clock
 from .load import Document, Sources, load_sources
 from .report import Problem, sort_problems
 from .validate import check_sources
@@ -59,6 +61,7 @@ class KnowledgeBase:
     laws: dict[str, dict]
     vocabularies: dict[str, list[Term]]
     synonyms: list[list[str]] = field(default_factory=list)
+    registry_docs: dict[str, Document] = field(default_factory=dict)  # for the lines of registry warnings
 
     def __post_init__(self) -> None:
         self._by_id = {r.id: r for r in self.records}
@@ -97,22 +100,31 @@ def build_model(sources: Sources) -> KnowledgeBase:
     }
     records = sorted((Record(doc.data, doc) for doc in sources.records), key=lambda r: r.id)
     synonyms = registry.get("synonyms", {}).get("synonyms", []) if registry.get("synonyms") else []
-    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms)
+    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms, dict(sources.registry))
 
 
 @dataclass
 class Loaded:
     sources: Sources
-    problems: list[Problem]
+    problems: list[Problem]  # errors: any one stops kb check and the build
     kb: KnowledgeBase | None
+    warnings: list[Problem] = field(default_factory=list)  # computed only when there is no error
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def load_knowledge_base(root: Path | str) -> Loaded:
-    """Read, check and (when clean) model the knowledge base under ``root``."""
+def load_knowledge_base(root: Path | str, today: date | str | None = None) -> Loaded:
+    """Read, check and (when clean) model the knowledge base under ``root``.
+
+    ``today`` (default: ``kb.clock.today()``) is the day the warnings are computed for.
+    """
+    from . import advisories
+
     sources = load_sources(Path(root))
     problems = sort_problems(check_sources(sources))
-    return Loaded(sources, problems, None if problems else build_model(sources))
+    if problems:
+        return Loaded(sources, problems, None)
+    kb = build_model(sources)
+    return Loaded(sources, problems, kb, advisories.collect(kb, clock.today(today)))

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import schema, stats
+from . import clock, revisions, schema, stats
 from .edition import Edition
 from .model import STATUS_NAMES, department_slug
 from .render import Renderer
@@ -54,6 +54,8 @@ class SiteSettings:
 
     site_name: str = "工作提示知识库"
     feedback_url: str = "mailto:kb-feedback@example.gov.cn?subject=纠错：{id}"
+    #: The build day: laws not yet in force and overdue reviews are judged on it.
+    #: None: ``$KB_TODAY``, else the system date (see kb.clock).
     today: date | None = None
 
 
@@ -62,7 +64,7 @@ class SiteBuilder:
         self.edition = edition
         self.kb = edition.kb
         self.settings = settings or SiteSettings()
-        self.today = self.settings.today or date.today()
+        self.today = clock.today(self.settings.today)
         vocab = self.kb.vocabularies
         self.slugs = {kind: {t.name: t.slug for t in terms} for kind, terms in vocab.items()}
         self.urls = edition.urls
@@ -77,6 +79,7 @@ class SiteBuilder:
             dispositions=DISPOSITIONS,
             department_slug=department_slug,
             today=self.today.isoformat(),
+            law_state=self.law_state,
         )
 
     # -- helpers ----------------------------------------------------------------
@@ -85,6 +88,19 @@ class SiteBuilder:
 
     def _render(self, template: str, src: str, **context) -> Page:
         return Page(src, self.renderer.render(template, page_src=src, **context))
+
+    def law_state(self, law_id: str) -> revisions.LawState:
+        """Whether a law is in force on the build day (templates call it as ``law_state(id)``)."""
+        return self._law_states[law_id]
+
+    @cached_property
+    def _law_states(self) -> dict[str, revisions.LawState]:
+        return {law_id: revisions.law_state(law, self.today) for law_id, law in self.kb.laws.items()}
+
+    @cached_property
+    def revision_flags(self) -> dict[str, list[revisions.RevisionFlag]]:
+        """record id -> citations awaiting review after a revision (see kb.revisions)."""
+        return revisions.all_flags(self.edition.records, self.kb.laws)
 
     @cached_property
     def stats(self) -> dict:
@@ -117,6 +133,10 @@ class SiteBuilder:
             },
             related=[self.edition.by_id[i] for i in view.get("related", [])],
             overdue=overdue,
+            revised=[(flag, flag.sentence(self.today)) for flag in self.revision_flags.get(view["id"], [])],
+            revised_indexes={flag.index for flag in self.revision_flags.get(view["id"], [])},
+            basis_names={f"{b['law']['id']} {b['article']}": (b["law"].get("short") or b["law"]["title"]) + b["article"]
+                         for b in view["legal_basis"]},
             feedback_url=self.feedback_link(view),
         )
         page.record = view["id"]
@@ -174,12 +194,16 @@ class SiteBuilder:
             "laws_index.md.j2", section_src("laws"), levels=[(lv, ls) for lv, ls in levels if ls],
             counts={k: len({v["id"] for v, _ in c}) for k, c in citations.items()},
         )
+        flags = {(f.record_id, f.index): f for fs in self.revision_flags.values() for f in fs}
         for law in laws:
-            cited = citations[law["id"]]
+            cited = [(view, entry, flags.get((view["id"], next(i for i, e in enumerate(view["legal_basis"]) if e is entry))))
+                     for view, entry in citations[law["id"]]]
             parts = split(law_src(law["id"]), cited, LISTING_PART)
+            waiting = sum(1 for _, _, flag in cited if flag)
             for part in parts:
                 yield self._render("law.md.j2", part.src, law=law, citations=cited, part=part, parts=parts,
-                                   total=len(cited))
+                                   total=len(cited), waiting=waiting, state=self.law_state(law["id"]),
+                                   stale=revisions.check_is_stale(law, self.today))
 
     def card_pages(self) -> Iterator[Page]:
         views = self.edition.views

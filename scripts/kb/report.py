@@ -3,13 +3,20 @@
 Every stage collects problems instead of raising, so one run reports all of
 them (the check-jsonschema habit). A problem names the file, the line and the
 field, so an editor can jump straight to it.
+
+A problem is an error (the knowledge base is wrong: ``kb check`` exits 1 and
+the site is not built) or a warning (something needs a person's attention but
+nothing is wrong yet: a record awaiting review after its law was revised, a
+source not checked for a year). Warnings print the same way with ``警告：``
+before the message, never change an exit code and never stop a build; the
+checks that produce them live in ``kb.advisories``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from .privacy import INVISIBLE_CHARS
 
@@ -24,6 +31,12 @@ _UNSAFE = re.compile(f"[\t\n{INVISIBLE_CHARS}]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 #: Keys longer than this are cut in the field column (a pasted paragraph used as a key).
 MAX_KEY = 40
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+#: What a warning's message starts with when printed (one line, as an error).
+WARNING_MARK = "警告："
 
 
 def _escape(match: re.Match) -> str:
@@ -42,6 +55,7 @@ class Problem:
     line: int
     field: str
     message: str
+    severity: str = ERROR  # ERROR or WARNING
 
     def __post_init__(self) -> None:
         # Messages quote untrusted text (a key, a value, a file name): one
@@ -50,9 +64,32 @@ class Problem:
         object.__setattr__(self, "line", self.line if isinstance(self.line, int) and self.line > 0 else 1)
         object.__setattr__(self, "field", printable(str(self.field)) or WHOLE_FILE)
         object.__setattr__(self, "message", printable(str(self.message)))
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
+
+    def as_warning(self) -> "Problem":
+        return replace(self, severity=WARNING)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        mark = WARNING_MARK if self.is_warning else ""
+        return f"{self.file}:{self.line}: {self.field}: {mark}{self.message}"
+
+
+def warning(file: str, line: int, field: str, message: str) -> Problem:
+    """A problem that asks for attention without failing anything."""
+    return Problem(file, line, field, message, WARNING)
+
+
+def errors_of(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.is_warning]
+
+
+def warnings_of(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.is_warning]
 
 
 def format_path(path: tuple) -> str:
@@ -86,7 +123,12 @@ def render_json(problems: list[Problem]) -> str:
 
 
 def summary_line(problems: list[Problem], checked_files: int) -> str:
-    if not problems:
+    """The last line of ``kb check``: errors counted as problems, warnings after them."""
+    errors, warnings = errors_of(problems), warnings_of(problems)
+    extra = f"另有 {len(warnings)} 条警告（不影响检查结果和构建，请安排复核）。" if warnings else ""
+    if not errors:
+        if warnings:
+            return f"检查通过：{checked_files} 个文件，没有发现错误；{extra}"
         return f"检查通过：{checked_files} 个文件，没有发现问题。"
-    files = len({p.file for p in problems})
-    return f"发现 {len(problems)} 个问题，涉及 {files} 个文件（共检查 {checked_files} 个文件）。"
+    files = len({p.file for p in errors})
+    return f"发现 {len(errors)} 个问题，涉及 {files} 个文件（共检查 {checked_files} 个文件）。{extra}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+from . import revisions
 from .model import STATUS_NAMES, KnowledgeBase
 
 
@@ -26,6 +27,21 @@ def compute(kb: KnowledgeBase, today: date, within: int = 30, edition=None) -> d
     def ordered(counter: Counter, kind: str) -> dict:
         return {name: counter[name] for name in order[kind] if counter[name]}
 
+    flags = revisions.all_flags(records, kb.laws)
+    revised = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "owner": r.data["review"]["owner"],
+            "reviewed_on": r.data["review"]["reviewed_on"],
+            "status": STATUS_NAMES[r.status],
+            "url": f"guides/{r.id}/",
+            "flags": [{"law_id": f.law_id, "law_title": f.law_title, "article": f.article, "adopted": f.adopted,
+                       "effective": f.effective, "sentence": f.sentence(today)} for f in flags[r.id]],
+        }
+        for r in sorted(records, key=lambda r: r.id)
+        if r.id in flags
+    ]
     solved = [
         {"id": d["id"], "title": d["title"], **d["statistics"]}
         for d in data
@@ -42,6 +58,7 @@ def compute(kb: KnowledgeBase, today: date, within: int = 30, edition=None) -> d
         "solved": sorted(solved, key=lambda s: (-s["solved"], s["id"])),
         "received_total": sum(s["received"] for s in solved),
         "solved_total": sum(s["solved"] for s in solved),
+        "revised": revised,
         "due": [
             {
                 "id": r.id,
@@ -73,6 +90,13 @@ def render_text(data: dict) -> str:
     for item in due:
         flag = "已过期" if item["overdue"] else "将到期"
         lines.append(f"  {item['id']}\t{item['title']}\t{item['owner']}\t{item['next_review']}\t{flag}")
+    revised = data["revised"]
+    lines.append("")
+    lines.append(f"依据修订后待复核：{len(revised)} 条")
+    for item in revised:
+        for flag in item["flags"]:
+            lines.append(f"  {item['id']}\t{item['title']}\t{flag['law_title']}{flag['article']} 于 {flag['adopted']} 修订"
+                         f"（{flag['effective']} 施行）\t最近复核 {item['reviewed_on']}\t{item['owner']}")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -141,6 +141,29 @@ class Checker:
                 continue
             self.laws[law_id] = entry
             self.law_lines[law_id] = doc.line_of(("laws", index))
+            self._check_revisions(doc, index, entry)
+
+    def _check_revisions(self, doc: Document, index: int, entry: dict) -> None:
+        """Revisions are listed newest first, and none takes effect before it was adopted."""
+        revisions = entry.get("revisions")
+        if not isinstance(revisions, list):
+            return
+        previous = None
+        for number, revision in enumerate(revisions):
+            if not isinstance(revision, dict):
+                continue
+            adopted, effective = revision.get("adopted"), revision.get("effective")
+            path = ("laws", index, "revisions", number)
+            if _is_date(adopted) and _is_date(effective) and effective < adopted:
+                self.problems.append(doc.problem(
+                    path + ("effective",), f"修订施行日期（{effective}）早于修订通过日期（{adopted}）"))
+            if _is_date(adopted):
+                if previous is not None and adopted > previous[1]:
+                    self.problems.append(doc.problem(
+                        path + ("adopted",),
+                        f"修订应从新到旧排列：{adopted} 通过的这次修订比上一项（revisions[{previous[0]}]，{previous[1]}）新，"
+                        "请移到它前面"))
+                previous = (number, adopted)
 
     def _registry_vocabularies(self, doc: Document) -> None:
         for kind in ("domains", "categories", "causes"):
@@ -265,6 +288,9 @@ class Checker:
                                     f"引用的{title}已废止（{laws_doc}:{self.law_lines[law_id]}），"
                                     "已发布的记录不能以它为依据"))
 
+        if isinstance(basis, list):
+            self._check_basis_refs(doc, basis)
+
         review = data.get("review")
         if isinstance(review, dict):
             start, end = review.get("reviewed_on"), review.get("next_review")
@@ -285,6 +311,33 @@ class Checker:
                 add(doc.problem(("summary",), f"概述应为一到三句话，现有 {len(sentences)} 句"))
 
         self.problems.extend(text_problems(doc))
+
+
+    def _check_basis_refs(self, doc: Document, basis: list) -> None:
+        """Each ``basis`` of a step, FAQ item or self-check item names one of the record's legal_basis entries."""
+        cited = [f"{b['law']} {b['article']}" for b in basis
+                 if isinstance(b, dict) and isinstance(b.get("law"), str) and isinstance(b.get("article"), str)]
+        for field, what in BASIS_FIELDS.items():
+            items = doc.data.get(field)
+            if not isinstance(items, list):
+                continue
+            for number, item in enumerate(items):
+                refs = item.get("basis") if isinstance(item, dict) else None
+                if not isinstance(refs, list):
+                    continue
+                for position, ref in enumerate(refs):
+                    if not isinstance(ref, str) or ref in cited or not ID_REF.fullmatch(ref):
+                        continue  # the schema reports a value of the wrong form
+                    close = difflib.get_close_matches(ref, cited, n=1, cutoff=0.6)
+                    hint = f"，是否应为“{close[0]}”？" if close else f"，可选：{'、'.join(cited)}" if cited else ""
+                    self.problems.append(doc.problem(
+                        (field, number, "basis", position),
+                        f"{what}依据的“{_shown(ref)}”不在本记录的办理依据（legal_basis）中{hint}"))
+
+
+#: Items that may say which legal_basis entries they rest on (field -> what it is called in messages).
+BASIS_FIELDS = {"procedure": "这一步", "faq": "这条解答", "self_check": "这道自测题"}
+ID_REF = re.compile(schema.load_schema("record")["$defs"]["basis"]["items"]["pattern"].strip("^$"))
 
 
 def _is_count(value: Any) -> bool:
