@@ -43,6 +43,28 @@ def registry_only(tmp: Path) -> Path:
     return tmp
 
 
+def set_law(root: Path, law_id: str, **fields) -> None:
+    """Change (or, with value None, remove) fields of one entry of ``root``'s law registry."""
+    import yaml
+
+    path = root / "solutions" / "_registry" / "laws.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(law for law in data["laws"] if law["id"] == law_id)
+    for key, value in fields.items():
+        if value is None:
+            entry.pop(key, None)
+        else:
+            entry[key] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def fixture_copy(tmp: Path) -> Path:
+    """A writable copy of the fixture knowledge base (records and registry)."""
+    root = tmp / "kb"
+    shutil.copytree(FIXTURES / "kb", root)
+    return root
+
+
 def run_kb(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "kb", *args],

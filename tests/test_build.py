@@ -143,3 +143,41 @@ def test_guide_markdown_converts_with_record_text_escaped():
     assert "<strong>粗体</strong>" not in html and "evil.example" not in re.findall(r'src="([^"]*)"', html).__str__()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;**粗体**" in html
     assert "<li># 标题</li>" in html and "<li>1. 列表</li>" in html
+
+
+def test_a_law_coming_into_force_between_two_builds_and_a_revision_warning(tmp_path):
+    """Two real builds of the same knowledge base, on the day before and the day a law takes effect.
+
+    A recorded revision makes a warning in the build log; the build still succeeds.
+    """
+    import os
+    import subprocess
+    import sys
+
+    from conftest import set_law
+
+    project = make_project(tmp_path / "project")
+    set_law(project, "jumin-shenfenzheng-fa", effective="2027-01-01",
+            revisions=[{"adopted": "2026-11-25", "effective": "2027-01-01", "articles": ["第十一条"]}])
+
+    def build(day: str) -> tuple[subprocess.CompletedProcess, str, str]:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", f"site-{day}"], cwd=project,
+                                capture_output=True, text=True,
+                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_TODAY": day})
+        site = project / f"site-{day}"
+        guide = (site / "guides" / "sample-home-visit" / "index.html").read_text(encoding="utf-8")
+        law = (site / "laws" / "jumin-shenfenzheng-fa" / "index.html").read_text(encoding="utf-8")
+        return result, guide, law
+
+    before, guide, law = build("2026-12-31")
+    assert before.returncode == 0, before.stderr
+    assert re.search(r"WARNING\s+-\s+solutions/sample-home-visit\.yml:16: legal_basis\[0\]\.article: 警告：依据修订后待复核",
+                     before.stderr)
+    assert 'data-kb-law-pending="2027-01-01"' in guide and "尚未施行（2027-01-01 起施行）" in guide
+    assert "data-kb-basis-revised" in guide and "（2027-01-01 起施行）" in guide
+    assert 'data-kb-law-pending="2027-01-01"' in law
+
+    after, guide, law = build("2027-01-01")
+    assert after.returncode == 0, after.stderr
+    assert "data-kb-law-pending" not in guide and "尚未施行" not in guide and "尚未施行" not in law
+    assert "data-kb-basis-revised" in guide and "（2027-01-01 已施行）" in guide

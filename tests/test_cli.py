@@ -93,6 +93,20 @@ def test_stats_lists_due_reviews(tmp_path):
     assert "sample-home-visit\t样例：失能人员居民身份证换领上门服务\t户籍管理科\t2027-05-01\t已过期" in late
 
 
+def test_stats_lists_records_awaiting_review_after_a_revision(tmp_path):
+    from conftest import set_law
+
+    root = fixture_root(tmp_path)
+    quiet = run_kb("--root", str(root), "stats").stdout
+    assert "依据修订后待复核：0 条" in quiet and "修订（" not in quiet
+    set_law(root, "xingzheng-xuke-fa", revisions=[{"adopted": "2026-11-20", "effective": "2027-01-01"}])
+    out = run_kb("--root", str(root), "stats").stdout
+    assert "依据修订后待复核：1 条" in out
+    assert ("  sample-draft\t样例草稿：行政许可变更跨部门协调\t《中华人民共和国行政许可法》第二十六条第二款 于 2026-11-20 修订"
+            "（2027-01-01 施行）\t最近复核 2026-11-01\t审批管理科") in out
+    assert not any("sample-home-visit" in line and "修订" in line for line in out.splitlines())
+
+
 def test_impact(tmp_path):
     root = fixture_root(tmp_path)
     result = run_kb("--root", str(root), "impact", "jumin-shenfenzheng-fa")

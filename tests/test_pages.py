@@ -141,3 +141,93 @@ def test_home_block_counts_and_training_block():
     assert "群众实际困难" in training and 'href="huji/"' in training
     with pytest.raises(KeyError):
         builder.block("nope", "")
+
+
+# -- the law as it stands: revisions, laws not yet in force, source checks --------------------
+
+REVISION = {"adopted": "2026-11-25", "effective": "2027-03-01", "articles": ["第十一条"], "doc_number": "主席令第一号"}
+
+
+def revised_site(tmp_path, edition, today=date(2026, 11, 30), **law_fields):
+    from conftest import fixture_copy, set_law
+
+    root = fixture_copy(tmp_path)
+    set_law(root, "jumin-shenfenzheng-fa", **law_fields)
+    kb = load_knowledge_base(root).kb
+    builder = SiteBuilder(Edition(edition, kb), SiteSettings(today=today))
+    return {page.src: page.content for page in builder.pages()}
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_a_guide_citing_a_revised_article_says_so_to_every_reader(tmp_path, edition):
+    pages = revised_site(tmp_path, edition, revisions=[REVISION])
+    guide = pages["guides/sample-home-visit.md"]
+    assert guide.count("data-kb-basis-revised") == 1
+    notice = guide[guide.index("data-kb-basis-revised"):guide.index("</div>", guide.index("data-kb-basis-revised"))]
+    assert "《中华人民共和国居民身份证法》第十一条（本提示引用第十一条第一款）于 2026-11-25 修订（2027-03-01 起施行）" in notice
+    assert "修订施行前仍按现行条文办理，施行后以修订后的条文为准" in notice and "户籍管理科" in notice
+    assert guide.count("kb-basis-revised-mark") == 1  # only the 第十一条 citation, not 第三条
+    law = pages["laws/jumin-shenfenzheng-fa.md"]
+    assert "其中 <strong>1</strong> 处所引条文已修订、待复核" in law and "已于 2026-11-25 修订，待复核" in law
+    assert "<td>2026-11-25</td><td>2027-03-01</td><td>主席令第一号</td><td>第十一条</td>" in law
+
+
+def test_no_notice_when_the_revision_came_before_the_review(tmp_path):
+    pages = revised_site(tmp_path, "public", revisions=[{**REVISION, "adopted": "2026-10-01", "effective": "2026-10-01"}])
+    assert "data-kb-basis-revised" not in pages["guides/sample-home-visit.md"]
+
+
+def test_the_notice_says_the_revision_applies_once_in_force(tmp_path):
+    pages = revised_site(tmp_path, "public", today=date(2027, 3, 1), revisions=[REVISION])
+    guide = pages["guides/sample-home-visit.md"]
+    assert "（2027-03-01 已施行）" in guide and "办理时以修订后的条文为准" in guide
+
+
+def test_review_page_lists_records_awaiting_review_after_a_revision(tmp_path):
+    pages = revised_site(tmp_path, "internal", revisions=[REVISION])
+    review = pages["review/index.md"]
+    section = review[review.index("## 依据修订后待复核"):]
+    assert "<code>sample-home-visit</code>" in section
+    assert "《中华人民共和国居民身份证法》第十一条第一款：2026-11-25 修订，2027-03-01 施行" in section
+    assert "<code>sample-draft</code>" not in section
+    assert "没有依据修订后待复核的工作提示" in revised_site(tmp_path / "b", "internal")["review/index.md"]
+
+
+def test_a_law_not_yet_in_force_is_marked_wherever_it_is_cited(tmp_path):
+    before = revised_site(tmp_path / "a", "public", today=date(2026, 12, 31), effective="2027-01-01")
+    for src in ("guides/sample-home-visit.md", "cards/sample-home-visit/index.html", "laws/jumin-shenfenzheng-fa.md",
+                "laws/index.md"):
+        assert 'data-kb-law-pending="2027-01-01"' in before[src], src
+    assert "尚未施行（2027-01-01 起施行）" in before["guides/sample-home-visit.md"]
+    assert "（尚未施行，2027-01-01 起施行）" in before["cards/sample-home-visit/index.html"]
+    after = revised_site(tmp_path / "b", "public", today=date(2027, 1, 1), effective="2027-01-01")
+    for src in ("guides/sample-home-visit.md", "cards/sample-home-visit/index.html", "laws/jumin-shenfenzheng-fa.md",
+                "laws/index.md"):
+        assert "data-kb-law-pending" not in after[src] and "尚未施行" not in after[src], src
+
+
+def test_law_page_names_where_its_text_was_checked(tmp_path):
+    checked = {"source": "国家法律法规数据库", "publisher": "全国人大常委会办公厅",
+               "url": "https://flk.npc.gov.cn/detail?id=abc", "checked_on": "2025-11-01"}
+    fresh = revised_site(tmp_path / "a", "public", today=date(2026, 11, 1), verified=checked)["laws/jumin-shenfenzheng-fa.md"]
+    assert '<div class="kb-facts kb-verified" data-kb-verified="2025-11-01">' in fresh
+    assert "<td>国家法律法规数据库</td>" in fresh and "<td>全国人大常委会办公厅</td>" in fresh
+    assert 'href="https://flk.npc.gov.cn/detail?id=abc"' in fresh and "待重新核对" not in fresh
+    stale = revised_site(tmp_path / "b", "public", today=date(2026, 11, 2), verified=checked)["laws/jumin-shenfenzheng-fa.md"]
+    assert "（已超过一年，待重新核对）" in stale
+    missing = revised_site(tmp_path / "c", "public", verified=None)["laws/jumin-shenfenzheng-fa.md"]
+    assert "登记表没有写明这部依据的文本在哪里核对过" in missing
+
+
+def test_steps_show_the_citations_they_rest_on(tmp_path):
+    import shutil
+
+    from conftest import FIXTURES, fixture_copy
+
+    root = fixture_copy(tmp_path)
+    shutil.copy(FIXTURES / "impact" / "impact-sample.yml", root / "solutions")
+    kb = load_knowledge_base(root).kb
+    guide = SiteBuilder(Edition("public", kb), SiteSettings(today=date(2026, 11, 30))).guide(
+        Edition("public", kb).by_id["impact-sample"]).content
+    assert '<p class="kb-step__basis">依据：居民身份证法第十一条第一款</p>' in guide
+    assert guide.count("kb-step__basis") == 1

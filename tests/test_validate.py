@@ -255,3 +255,58 @@ def test_hostile_files_take_linear_time(tmp_path, name):
     found = check_sources(load_sources(root))
     assert time.perf_counter() - start < 10
     assert found
+
+
+def test_basis_must_name_a_citation_of_the_same_record(tmp_path):
+    root = registry_only(tmp_path)
+    text = MINIMAL.replace("    time_limit: 即办\ntime_limit: 即办", "    time_limit: 即办\n    basis: [xingzheng-xuke-fa 第三十条, xingzheng-xuke-fa 第三十一条]\ntime_limit: 即办")
+    text += "faq:\n  - question: 要带什么材料？\n    answer: 按公示的材料目录准备。\n    basis: [xingzheng-xuke-fa 第三十条]\n"
+    text += "self_check:\n  - question: 依据是哪一条？\n    answer: 行政许可法第三十条。\n    basis: [jumin-shenfenzheng-fa 第三十条]\n"
+    write(root, "minimal", text)
+    assert problems(root) == [
+        "solutions/minimal.yml:21: procedure[0].basis[1]: 这一步依据的“xingzheng-xuke-fa 第三十一条”不在本记录的办理依据（legal_basis）中，是否应为“xingzheng-xuke-fa 第三十条”？",
+        "solutions/minimal.yml:40: self_check[0].basis[0]: 这道自测题依据的“jumin-shenfenzheng-fa 第三十条”不在本记录的办理依据（legal_basis）中，是否应为“xingzheng-xuke-fa 第三十条”？",
+    ]
+
+
+def test_basis_must_have_the_law_id_and_article_form(tmp_path):
+    root = registry_only(tmp_path)
+    write(root, "minimal", MINIMAL.replace("    time_limit: 即办\ntime_limit: 即办", "    time_limit: 即办\n    basis: [行政许可法第三十条]\ntime_limit: 即办"))
+    assert problems(root) == [
+        "solutions/minimal.yml:21: procedure[0].basis[0]: 应写作“法律编号 条款号”，与办理依据中的一条相同，如“xingzheng-xuke-fa 第二十六条第二款”",
+    ]
+
+
+def _with_revisions(root, text):
+    laws = root / "solutions" / "_registry" / "laws.yml"
+    lines = laws.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "id: jumin-shenfenzheng-fa" in line) + 1
+    laws.write_text("".join(lines[:at]) + text + "".join(lines[at:]), encoding="utf-8")
+
+
+def test_revisions_newest_first_and_not_in_force_before_adopted(tmp_path):
+    root = registry_only(tmp_path)
+    _with_revisions(root, "    revisions:\n"
+                          "      - {adopted: 2020-01-01, effective: 2019-12-01}\n"
+                          "      - {adopted: 2024-01-01, effective: 2024-03-01, articles: [第十二条]}\n")
+    assert problems(root) == [
+        "solutions/_registry/laws.yml:14: laws[1].revisions[0].effective: 修订施行日期（2019-12-01）早于修订通过日期（2020-01-01）",
+        "solutions/_registry/laws.yml:15: laws[1].revisions[1].adopted: 修订应从新到旧排列：2024-01-01 通过的这次修订比上一项（revisions[0]，2020-01-01）新，请移到它前面",
+    ]
+
+
+def test_revision_articles_name_whole_articles(tmp_path):
+    root = registry_only(tmp_path)
+    _with_revisions(root, "    revisions:\n      - adopted: 2024-01-01\n        effective: 2024-03-01\n        articles: [第十二条第一款]\n")
+    assert problems(root) == [
+        "solutions/_registry/laws.yml:16: laws[1].revisions[0].articles[0]: 只写到“条”，如“第十二条”（不写款、项）",
+    ]
+
+
+def test_a_source_check_needs_its_source_publisher_and_date(tmp_path):
+    root = registry_only(tmp_path)
+    _with_revisions(root, "    verified: {source: 国家法律法规数据库, checked_on: 2026-13-01, url: 'ftp://x'}\n")
+    found = problems(root)
+    assert "solutions/_registry/laws.yml:13: laws[1].verified.publisher: 缺少必填字段“publisher”（发布者）" in found
+    assert any(p.startswith("solutions/_registry/laws.yml:13: laws[1].verified.checked_on: “2026-13-01”不是有效日期") for p in found)
+    assert "solutions/_registry/laws.yml:13: laws[1].verified.url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found

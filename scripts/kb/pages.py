@@ -133,7 +133,9 @@ class SiteBuilder:
             },
             related=[self.edition.by_id[i] for i in view.get("related", [])],
             overdue=overdue,
-            revised=[(flag, flag.sentence(self.today)) for flag in self.revision_flags.get(view["id"], [])],
+            revised=[(flag, flag.sentence(self.today, cited))
+                     for flag, cited in revisions.merged(self.revision_flags.get(view["id"], []))],
+            revised_pending=any(not f.in_force(self.today) for f in self.revision_flags.get(view["id"], [])),
             revised_indexes={flag.index for flag in self.revision_flags.get(view["id"], [])},
             basis_names={f"{b['law']['id']} {b['article']}": (b["law"].get("short") or b["law"]["title"]) + b["article"]
                          for b in view["legal_basis"]},

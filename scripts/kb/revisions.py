@@ -64,12 +64,19 @@ class RevisionFlag:
     def key(self) -> str:
         return article_key(self.article)
 
-    def sentence(self, today: date | None = None) -> str:
-        """One Chinese sentence for a notice, a warning or a report line."""
-        when = f"{self.effective} 起施行" if today is None or self.effective > today.isoformat() else f"{self.effective} 已施行"
+    def in_force(self, today: date) -> bool:
+        return self.effective <= today.isoformat()
+
+    def sentence(self, today: date | None = None, cited: list[str] | None = None) -> str:
+        """One Chinese sentence for a notice, a warning or a report line.
+
+        ``cited``: every article of the record under this 第X条 (default: this flag's own).
+        """
+        when = f"{self.effective} 起施行" if today is None or not self.in_force(today) else f"{self.effective} 已施行"
         which = "" if self.articles_listed else "；登记表未列出修改了哪些条文，视为涉及本条"
-        cited = self.article if self.article == self.key else f"{self.key}（本提示引用{self.article}）"
-        return (f"{self.law_title}{cited}于 {self.adopted} 修订（{when}{which}），"
+        articles = cited or [self.article]
+        shown = self.key if articles == [self.key] else f"{self.key}（本提示引用{'、'.join(articles)}）"
+        return (f"{self.law_title}{shown}于 {self.adopted} 修订（{when}{which}），"
                 f"本工作提示最近一次复核在 {self.reviewed_on}，尚未按修订后的条文复核")
 
 
@@ -99,6 +106,18 @@ def flags_for(record: dict, laws: dict[str, dict]) -> list[RevisionFlag]:
                 ))
                 break
     return out
+
+
+def merged(flags: list[RevisionFlag]) -> list[tuple[RevisionFlag, list[str]]]:
+    """Flags of one record grouped by law, 第X条 and revision: (first flag, every article cited under it)."""
+    groups: dict[tuple, tuple[RevisionFlag, list[str]]] = {}
+    for flag in flags:
+        key = (flag.law_id, flag.key, flag.adopted)
+        if key in groups:
+            groups[key][1].append(flag.article)
+        else:
+            groups[key] = (flag, [flag.article])
+    return list(groups.values())
 
 
 def all_flags(records: Iterable, laws: dict[str, dict]) -> dict[str, list[RevisionFlag]]:
