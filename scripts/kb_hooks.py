@@ -11,7 +11,8 @@
 - on_files: add the generated pages (guides, indexes, laws, cards, training)
   as in-memory files; hand-written pages in docs/ always win.
 - on_page_markdown: fill ``<!-- kb:NAME -->`` markers in hand-written pages.
-- on_post_page: declare a Content-Security-Policy that only allows this origin.
+- on_post_page: declare the Content-Security-Policy (one constant policy: pages carry no inline
+  script, see kb/security.py); a page that has one anyway is named in a warning.
 - on_post_build: write the search index (and its script copies for a copy opened
   from disk, see kb/bundle.py), then swap the new site into place.
 
@@ -40,7 +41,7 @@ from kb.model import load_knowledge_base  # noqa: E402
 from kb.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
 from kb.rawblocks import RawBlocks  # noqa: E402
 from kb.search import SearchIndexBuilder, page_text  # noqa: E402
-from kb.security import content_security_policy  # noqa: E402
+from kb.security import content_security_policy, inline_scripts  # noqa: E402
 from kb.urls import SiteUrls  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
@@ -58,6 +59,7 @@ class _State:
     raw: RawBlocks | None = None
     generated: set[str] = set()  # src_uri of every page this hook added
     offline = False  # a copy for opening from disk (kb bundle, or Material's offline plugin)
+    inline: list[str] = []  # pages that still carry an inline script (the CSP refuses it)
 
 
 state = _State()
@@ -117,6 +119,13 @@ def on_config(config):
             log.info(f"离线版：不加载外部脚本 {url}，检索改由本站的离线检索提供（与 kb bundle 相同）")
         kb_options.setdefault("bundle", build_info(root, edition_name))
     state.offline = bool(kb_options and kb_options.get("bundle"))
+    state.inline = []
+    if not config.site_url and state.command == "build" and not state.offline:
+        log.warning(
+            f"未设置 site_url（{os.path.basename(config.config_file_path)}）：sitemap.xml 将是空的，"
+            "404 页面只在站点位于网站根目录时才有样式和检索；部署前请设为本版本的完整网址，"
+            "如 https://kb.example.gov.cn/zwfw/kb/（见站点“运维指南”）。"
+        )
     log.info(f"知识库：{len(edition.views)} 条记录进入{'公开版' if edition_name == PUBLIC else '内部版'}")
 
     state.final_site_dir = None
@@ -176,17 +185,26 @@ def on_env(env, config, files):
 
 
 def on_post_page(output, page, config):
-    return content_security_policy(output, page.content or "")
+    if inline_scripts(output):
+        state.inline.append(page.file.src_uri)
+    return content_security_policy(output)
 
 
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html"):  # 404.html; sitemap.xml stays as it is
+        if inline_scripts(output_content):
+            state.inline.append(template_name)
         return content_security_policy(output_content)
     return output_content
 
 
 @event_priority(-100)
 def on_post_build(config):
+    if state.inline:
+        log.warning(
+            f"{len(state.inline)} 个页面含内联脚本（如 {state.inline[0]}），内容安全策略会阻止它们运行；"
+            "请把脚本放进 scripts/kb/theme/assets/kb/ 下的文件"
+        )
     state.search.write(config.site_dir)
     if state.offline:
         write_offline_files(config.site_dir)

@@ -82,3 +82,42 @@ def test_cards_print_one_a4_page_each(site, tmp_path):
         assert page.page.locator(".kb-print__bar").is_hidden() is False  # shown on screen ...
         page.page.emulate_media(media="print")
         assert page.page.locator(".kb-print__bar").is_hidden()  # ... never printed
+
+
+def test_theme_scripts_run_from_files_without_csp_violations(site):
+    """Material's helpers now load from assets/kb/ and find the site root from their own address."""
+    project, chromium = site
+    with visit(chromium, project / "site", None) as page:
+        errors = []
+        page.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        for path in ("", "guides/sample-home-visit/", "no-such-page/"):
+            page.open(path if path != "no-such-page/" else "404.html")
+            assert page.page.evaluate("__md_scope.href") == page.base, path
+            page.page.evaluate("__md_set('__kb_probe', 7)")
+            assert page.page.evaluate("localStorage.getItem('/.__kb_probe')") == "7"
+        assert errors == []
+
+
+def test_palette_choice_is_restored_by_the_palette_script(site, tmp_path):
+    """With a light/dark toggle, the reader's choice survives a page change (md-palette.js)."""
+    chromium = site[1]
+    project = make_project(tmp_path / "project")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    toggle = (
+        "  palette:\n"
+        "    - scheme: default\n      primary: indigo\n      toggle: {icon: material/brightness-7, name: 深色}\n"
+        "    - scheme: slate\n      primary: indigo\n      toggle: {icon: material/brightness-4, name: 浅色}\n"
+    )
+    config = config.replace("  palette:\n    primary: indigo\n    accent: indigo\n", toggle)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    assert mkdocs_build(project).returncode == 0
+    assert 'src="../../assets/kb/md-palette.js"' in (project / "site" / "guides" / "sample-home-visit" / "index.html").read_text(encoding="utf-8")
+    with visit(chromium, project / "site") as page:
+        errors = []
+        page.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        assert page.page.get_attribute("body", "data-md-color-scheme") == "default"
+        page.page.click("label[for='__palette_1']")
+        assert page.page.get_attribute("body", "data-md-color-scheme") == "slate"
+        page.open("guides/sample-home-visit/")
+        assert page.page.get_attribute("body", "data-md-color-scheme") == "slate"
+        assert errors == []

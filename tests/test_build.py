@@ -3,12 +3,14 @@
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
 
 from conftest import FIXTURES, make_project, mkdocs_build
+from kb.security import meta_policy
 from links import broken_links, broken_search_results, search_locations
 
 pytestmark = pytest.mark.slow
@@ -82,6 +84,51 @@ def test_no_asset_from_another_origin_and_a_csp_everywhere(built):
             assert "Content-Security-Policy" in html, path
             policy = re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1)
             assert "default-src 'self'" in policy and "http" not in policy
+
+
+class _Scripts(HTMLParser):
+    """Every <script> element: its attributes and whether it has code of its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.scripts: list[dict] = []
+        self.inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self.scripts.append({**dict(attrs), "code": ""})
+            self.inside = True
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.scripts[-1]["code"] += data
+
+
+def test_no_page_has_an_executable_inline_script(built):
+    """One constant CSP (script-src 'self') fits every page only if no page needs an inline script."""
+    for site in built[1:]:
+        pages = list(site.rglob("*.html"))
+        assert len(pages) > 20 and (site / "404.html") in pages
+        policies = set()
+        for path in pages:
+            html = path.read_text(encoding="utf-8")
+            parser = _Scripts()
+            parser.feed(html)
+            for script in parser.scripts:
+                if "src" in script:
+                    continue
+                assert script.get("type") == "application/json", f"{path.relative_to(site)}: inline script {script['code'][:60]!r}"
+            if path.name == "404.html" or path.parent.parent.name == "guides":  # Material's helpers, from a file
+                assert any(s.get("src", "").endswith("assets/kb/md-base.js") for s in parser.scripts), path
+            policy = re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1)
+            assert re.search(r"(^|; )script-src 'self'(;|$)", policy), (path, policy)
+            if not path.relative_to(site).parts[0] == "cards":  # printable cards have a stricter policy of their own
+                policies.add(policy)
+        assert policies == {meta_policy()}
 
 
 def test_search_index_is_utf8_and_holds_only_the_edition(built):

@@ -1,23 +1,28 @@
-"""A Content-Security-Policy for every page: nothing may load from another origin.
+"""One Content-Security-Policy for every page: nothing may load from another origin, no inline script.
 
 Intranet machines have no internet, and the public site should never pull in
-third-party code. The theme needs a few inline scripts; rather than allowing
-all inline code, each page's policy lists the SHA-256 of exactly the inline
-scripts the theme put there. Scripts inside the page body (where record text
-goes) are never hashed, so even a ``<script>`` that slipped past escaping
-would be refused by the browser.
+third-party code. Pages carry no executable inline script at all: the theme's
+own inline scripts (Material's ``partials/javascripts/*.html``) are replaced by
+static files under ``theme/assets/kb/`` (see ``theme/partials/javascripts/``).
+So the policy is one constant, ``script-src 'self'`` without hashes, the same
+for every page whatever its depth: a web server can send it as an HTTP header
+(``kb nginx-config``) and every page also declares it in a ``<meta>`` element
+for servers that send nothing (and for pages opened from disk). Even a
+``<script>`` that slipped past escaping into a page would be refused.
+
+``frame-ancestors`` only works as a header (browsers ignore it in ``<meta>``),
+so it is added to the header policy only.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json""", re.I)
 _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>", re.I)
 
-BASE_POLICY = {
+POLICY: dict[str, list[str]] = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'", "'unsafe-inline'"],  # the theme sets style attributes; styles cannot load code
@@ -30,27 +35,32 @@ BASE_POLICY = {
     "form-action": ["'self'"],
 }
 
+# Only honoured as an HTTP header: no page of the site may be shown inside another site's frame.
+HEADER_ONLY: dict[str, list[str]] = {"frame-ancestors": ["'none'"]}
 
-def _digest(code: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
 
-
-def policy_for(html: str, body: str = "") -> str:
-    """The policy for a page; ``body`` is the page's own content, whose scripts are not trusted."""
-    untrusted = {code for _, code in _INLINE_SCRIPT.findall(body)}
-    hashes = []
-    for attrs, code in _INLINE_SCRIPT.findall(html):
-        if "application/json" in attrs.lower() or code in untrusted:
-            continue  # data is never executed; body scripts get no pass
-        hashes.append(_digest(code))
-    directives = dict(BASE_POLICY)
-    directives["script-src"] = BASE_POLICY["script-src"] + sorted(set(hashes))
+def _render(directives: dict[str, list[str]]) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def content_security_policy(html: str, body: str = "") -> str:
+def meta_policy() -> str:
+    """The policy a page declares in its ``<meta http-equiv>`` element."""
+    return _render(POLICY)
+
+
+def header_policy() -> str:
+    """The policy a web server sends as the ``Content-Security-Policy`` header (adds frame-ancestors)."""
+    return _render({**POLICY, **HEADER_ONLY})
+
+
+def inline_scripts(html: str) -> list[str]:
+    """The code of every inline script in ``html`` that a browser would run (JSON data blocks are not code)."""
+    return [code for attrs, code in _INLINE_SCRIPT.findall(html) if code.strip() and not _DATA_TYPE.search(attrs)]
+
+
+def content_security_policy(html: str) -> str:
     """Insert the policy as the first thing after the charset declaration."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html, body)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{meta_policy()}">'
     match = _CHARSET.search(html)
     if match:
         return html[: match.end()] + meta + html[match.end():]
