@@ -1,4 +1,4 @@
-"""The ``kb`` command: check, export, stats, new, impact, bench.
+"""The ``kb`` command: check, export, stats, new, impact, bench, publish, rollback, nginx-config.
 
 Errors in the knowledge base are reported as lines and an exit code, never as
 a traceback: 0 clean, 1 problems found, 2 usage error.
@@ -280,6 +280,59 @@ def bench(ctx: click.Context, sizes: tuple[int, ...], repeat: int, json_path: Pa
             json_path=json_path)
     except (BenchError, RuntimeError, ValueError) as exc:
         _fail(str(exc))
+
+
+def _deploy_failed(exc) -> None:
+    from .deploy import Interrupted
+
+    if exc.details:
+        click.echo(exc.details, err=True)
+    _fail(str(exc), 130 if isinstance(exc, Interrupted) else EXIT_PROBLEMS)
+
+
+@main.command()
+@click.option("--to", "to", required=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="发布目录：版本放在 DIR/releases/<时间>/，网站读 DIR/current（符号链接）。")
+@click.option("--keep", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="保留最近几个版本（切换成功后才删除更早的；current 指向的版本永远保留）。")
+@click.pass_context
+def publish(ctx: click.Context, to: Path, keep: int) -> None:
+    """检查知识库，把公开版和内部版构建成一个新版本，再一次切换 DIR/current。
+
+    \b
+    1. 检查知识库（同 kb check）；有问题就不发布；
+    2. mkdocs build 和 mkdocs build -f mkdocs.internal.yml 构建到隐藏的临时目录
+       DIR/releases/.partial-<时间>/，两个都成功才改名为 DIR/releases/<时间>/{public,internal}；
+    3. 新建一个符号链接并改名覆盖 DIR/current（一次改名，网站看到的要么是旧版本、要么是新版本）；
+    4. 删除最近 --keep 个以外的旧版本。
+
+    任何一步失败或被中断（Ctrl-C、kill），current 和已有版本都保持原样，不留下半成品。
+    """
+    from .deploy import DeployError, publish as run
+
+    try:
+        result = run(ctx.obj["root"], to, keep, say=lambda line: click.echo(line, err=True))
+    except DeployError as exc:
+        _deploy_failed(exc)
+    click.echo(f"已发布：{result.release}（current 已指向它）")
+    if result.previous:
+        click.echo(f"上一个版本：{result.previous}（回退：kb rollback --to {to}）")
+    if result.removed:
+        click.echo(f"删除了较早的版本：{'、'.join(result.removed)}")
+
+
+@main.command()
+@click.option("--to", "to", required=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="kb publish 用过的发布目录。")
+def rollback(to: Path) -> None:
+    """把 DIR/current 指回上一个版本（一次改名）；再次运行就继续往前退。"""
+    from .deploy import DeployError, rollback as run
+
+    try:
+        was, now = run(to)
+    except DeployError as exc:
+        _deploy_failed(exc)
+    click.echo(f"已回退：current 从 {was} 改为指向 {now}")
 
 
 if __name__ == "__main__":  # pragma: no cover
