@@ -335,5 +335,53 @@ def rollback(to: Path) -> None:
     click.echo(f"已回退：current 从 {was} 改为指向 {now}")
 
 
+@main.command("nginx-config")
+@click.option("--root", "root", required=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="kb publish --to 用的发布目录；公开版从 DIR/current/public、内部版从 DIR/current/internal 读取。")
+@click.option("--listen", required=True, metavar="HOST:PORT", help="公开版的监听地址，如 0.0.0.0:80。")
+@click.option("--internal-listen", required=True, metavar="HOST:PORT",
+              help="内部版的监听地址（只给工作人员），如 10.1.2.3:8443。")
+@click.option("--htpasswd", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="内部版的账号密码文件（HTTP 基本认证），用 openssl passwd -apr1 或 htpasswd 生成。")
+@click.option("--allow", multiple=True, metavar="CIDR",
+              help="内部版只许这些地址访问（可多次给出），如 10.1.0.0/16；可代替或配合 --htpasswd。")
+@click.option("--satisfy", type=click.Choice(["all", "any"]), default="all", show_default=True,
+              help="同时给了 --allow 和 --htpasswd 时：all 地址和密码都要对；any 其一即可。")
+@click.option("--base-path", default="/", show_default=True, metavar="PATH",
+              help="站点在网址里的路径，如 /zwfw/kb/（须与 mkdocs 配置里 site_url 的路径一致）。")
+@click.option("--user", default=None, metavar="NAME",
+              help="nginx 以 root 启动时工作进程的用户，如 www-data（须能读发布目录和 htpasswd）。")
+@click.option("--prefix", required=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="nginx 的 pid、日志和临时文件目录（须已存在），即 nginx -p DIR。")
+@click.option("--no-port-check", is_flag=True,
+              help="不检查端口是否被占用（例如给正在这些端口上运行的 nginx 换配置）。")
+def nginx_config(root: Path, listen: str, internal_listen: str, htpasswd: Path | None, allow: tuple[str, ...],
+                 satisfy: str, base_path: str, user: str | None, prefix: Path, no_port_check: bool) -> None:
+    """打印一份完整的 nginx.conf（Debian 的 nginx），服务 kb publish 发布的站点。
+
+    \b
+    公开版对所有人开放；内部版在另一个地址上，只有输入 htpasswd 里的账号密码
+    （和/或来自 --allow 的地址）才能看。每个响应带安全响应头（Content-Security-Policy、
+    X-Content-Type-Options、Referrer-Policy、X-Frame-Options），文本 gzip 压缩，
+    带指纹的文件长期缓存、页面每次确认，不列目录，用站点自己的 404 页面，
+    站点目录之外（.. 和指向外面的符号链接）一概不给。kb publish 切换后不需要 reload。
+
+    例：kb nginx-config --root /srv/kb --listen 0.0.0.0:80 --internal-listen 10.1.2.3:8080
+    --htpasswd /etc/nginx/kb.htpasswd --prefix /var/lib/kb-nginx > /etc/kb/nginx.conf
+    """
+    from .nginx import ConfigError, Options, render
+
+    options = Options(root=root, listen=listen, internal_listen=internal_listen, prefix=prefix, htpasswd=htpasswd,
+                      allow=list(allow), satisfy=satisfy, base_path=base_path, user=user,
+                      check_ports=not no_port_check)
+    try:
+        text = render(options)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if not (Path(root) / "current").exists():
+        click.echo(f"提示：{Path(root) / 'current'} 还不存在；先运行 kb publish --to {root}。", err=True)
+    click.echo(text.rstrip("\n"))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -43,8 +43,16 @@ def _link(context, target_src: str) -> str:
     return context["urls"].link(target_src, context["page_src"])
 
 
+def _nginx_string(value: Any) -> str:
+    """A double-quoted nginx string. Values are validated before (kb/nginx.py); this is the last guard."""
+    text = str(value)
+    if any(c in text for c in '"\\$') or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValueError(f"不能放进 nginx 配置的值：{text!r}")
+    return f'"{text}"'
+
+
 def _autoescape(name: str | None) -> bool:
-    return not (name or "").endswith((".yml.j2", ".json.j2", ".txt.j2"))
+    return not (name or "").endswith((".yml.j2", ".json.j2", ".txt.j2", ".conf.j2"))
 
 
 @lru_cache(maxsize=None)
@@ -66,6 +74,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
     env.filters["time_limit"] = _time_limit
     env.filters["yaml"] = _yaml_scalar
     env.filters["link"] = _link
+    env.filters["nginx_string"] = _nginx_string
     return env
 
 
