@@ -185,10 +185,13 @@ def test_a_publish_killed_outright_is_cleaned_up_by_the_next(target):
     project, www = target
     process = _start_publish(project, www)
     _wait_for_partial(www, process)
-    os.killpg(process.pid, signal.SIGKILL)
+    os.kill(process.pid, signal.SIGKILL)  # kb only: its build must not live on and keep writing
     process.wait(timeout=30)
     left = [p.name for p in (www / "releases").glob(".partial-*")]
     assert left, "kill -9 leaves its partial folder (nothing can run)"
+    time.sleep(1)
+    assert not [line for line in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
+                if "mkdocs build" in line and str(www) in line], "the build outlived kb"
     before = current(www)
     result = publish(project, www)
     assert result.returncode == 0, result.stderr

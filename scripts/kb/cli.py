@@ -314,6 +314,8 @@ def publish(ctx: click.Context, to: Path, keep: int) -> None:
         result = run(ctx.obj["root"], to, keep, say=lambda line: click.echo(line, err=True))
     except DeployError as exc:
         _deploy_failed(exc)
+    except OSError as exc:  # a full disk, a permission changed under our feet: nothing was switched
+        _fail(f"发布失败（{exc.strerror or exc}：{exc.filename or to}）；current 没有改动。")
     click.echo(f"已发布：{result.release}（current 已指向它）")
     if result.previous:
         click.echo(f"上一个版本：{result.previous}（回退：kb rollback --to {to}）")
@@ -332,6 +334,8 @@ def rollback(to: Path) -> None:
         was, now = run(to)
     except DeployError as exc:
         _deploy_failed(exc)
+    except OSError as exc:
+        _fail(f"回退失败（{exc.strerror or exc}：{exc.filename or to}）；current 没有改动。")
     click.echo(f"已回退：current 从 {was} 改为指向 {now}")
 
 

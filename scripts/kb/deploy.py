@@ -246,14 +246,42 @@ def _clean_stale(target: Target) -> list[str]:
     return stale
 
 
-def _build(project: Path, config: str, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
+def _die_with_parent() -> Callable[[], None] | None:
+    """Linux: make the build get SIGKILL when kb dies, even by ``kill -9``, so no orphan keeps writing a
+    partial release. Returns the function to run in the child (prepared here: no imports after fork)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _build(project: Path, config: str, out: Path) -> tuple[int, str]:
+    """``mkdocs build`` of one edition into ``out``; returns (exit code, log).
+
+    The build stays in kb's process group (Ctrl-C in a terminal reaches both),
+    is killed when the publish is interrupted, and dies with kb on Linux.
+    """
+    process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(project / config), "-d", str(out)],
         cwd=project,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        preexec_fn=_die_with_parent(),
     )
+    try:
+        log, _ = process.communicate()
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return process.returncode, log
 
 
 def _warnings(log: str) -> list[str]:
@@ -305,9 +333,8 @@ def publish(project: Path, to: Path, keep: int = DEFAULT_KEEP, say: Callable[[st
             for edition, config in EDITIONS:
                 label = "公开版" if edition == "public" else "内部版"
                 say(f"构建{label}（{config}）……")
-                result = _build(project, config, partial / edition)
-                log = result.stdout + result.stderr
-                if result.returncode != 0 or not (partial / edition / "index.html").is_file():
+                code, log = _build(project, config, partial / edition)
+                if code != 0 or not (partial / edition / "index.html").is_file():
                     raise DeployError(
                         f"{label}构建失败，没有发布；current 和已有版本都没有改动。构建输出见上。",
                         log.strip(),
