@@ -340,7 +340,7 @@ def publish(project: Path, to: Path, keep: int = DEFAULT_KEEP, say: Callable[[st
                         log.strip(),
                     )
                 for line in _warnings(log):
-                    say(f"{label}警告：{line}")
+                    say(f"{label}：{line}" if "警告" in line else f"{label}警告：{line}")
             os.rename(partial, release)
             _switch(target, name)
         except KeyboardInterrupt:
