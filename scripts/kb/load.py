@@ -39,7 +39,10 @@ REGISTRY_FILES = {
     "laws": "laws.yml",
     "vocabularies": "vocabularies.yml",
     "synonyms": "synonyms.yml",
+    "variants": "variants.yml",
 }
+#: Registry files a knowledge base may leave out (then the table is empty).
+OPTIONAL_REGISTRY = frozenset({"variants"})
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -465,7 +468,7 @@ def load_sources(root: Path) -> Sources:
         path = root / REGISTRY_DIR / filename
         if path.is_file():
             sources.registry[name] = read_document(path, root)
-        else:
+        elif name not in OPTIONAL_REGISTRY:
             sources.problems.append(Problem(f"{REGISTRY_DIR}/{filename}", 1, WHOLE_FILE, "缺少登记表文件"))
     for path in record_paths(root):
         if path.suffix == ".yml":

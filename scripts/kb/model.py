@@ -62,6 +62,8 @@ class KnowledgeBase:
     vocabularies: dict[str, list[Term]]
     synonyms: list[list[str]] = field(default_factory=list)
     registry_docs: dict[str, Document] = field(default_factory=dict)  # for the lines of registry warnings
+    #: the variant-character table: [{standard, variants: [...]}, ...]
+    variants: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_id = {r.id: r for r in self.records}
@@ -100,7 +102,8 @@ def build_model(sources: Sources) -> KnowledgeBase:
     }
     records = sorted((Record(doc.data, doc) for doc in sources.records), key=lambda r: r.id)
     synonyms = registry.get("synonyms", {}).get("synonyms", []) if registry.get("synonyms") else []
-    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms, dict(sources.registry))
+    variants = (registry.get("variants") or {}).get("variants", [])
+    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms, dict(sources.registry), variants)
 
 
 @dataclass

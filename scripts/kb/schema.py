@@ -29,6 +29,7 @@ SCHEMA_FILES = {
     "laws": "laws.schema.json",
     "vocabularies": "vocabularies.schema.json",
     "synonyms": "synonyms.schema.json",
+    "variants": "variants.schema.json",
 }
 
 TYPE_NAMES = {

@@ -14,7 +14,16 @@ synonyms > vocabulary > summary and situations > the rest), as
   built from titles, aliases, vocabularies and synonyms, so a query that is a
   whole word or alias gets a bonus;
 - the synonym groups (房产证 = 不动产权证书 …) added to every record that
-  mentions one member.
+  mentions one member;
+- pinyin of the titles, aliases and synonyms (syllable bigrams and initials,
+  see ``pinyin.py``), weighted below the characters they spell.
+
+Every text is folded first (``fold.py``: traditional and variant characters
+to the simplified ones the records use); the worker folds the query the same
+way with the part of the table this index needs (``lang.json``). Han
+characters of every CJK block count, one code point each (Extension B and
+beyond included). Words are cut by jieba-rs (``rjieba``), with the knowledge
+base's own words added to a dictionary of this build only.
 
 A bigram that only straddles two words (人不 in 老人不会手机认证) gets the
 lowest weight wherever it is: it matches colloquial queries by accident.
@@ -34,34 +43,35 @@ import logging
 import math
 import os
 import re
-import unicodedata
 from html.parser import HTMLParser
 
-import jieba
+import rjieba
 
+from . import pinyin
 from .background import Job
 from .edition import Edition
+from .fold import HAN, Folder, normalize
 
-jieba.setLogLevel(logging.WARNING)
 log = logging.getLogger("mkdocs.hooks.kb")
 
 #: Field weights: a match in the title counts ten times a match in the body.
 WEIGHTS = {"title": 10, "alias": 8, "synonym": 5, "keyword": 4, "summary": 3, "body": 1}
+#: Weights of the pinyin terms of a field: below its characters, so a record found
+#: by what was typed in characters ranks above one found by its pinyin.
+PINYIN_WEIGHTS = {"title": 5, "alias": 4, "synonym": 2}
 #: Weight of a bigram that straddles two words (see ``segment_terms``), in any field.
 STRADDLING_WEIGHT = 1
 #: Target size of a postings shard; the browser fetches one shard per query term.
 SHARD_BYTES = 48_000
 #: Documents per metadata chunk (title, location, teaser, tags).
 DOC_CHUNK = 200
+#: The worker's fold table and syllable inventory (see ``fold.Folder.table_for``).
+LANG_FILE = "lang.json"
 TEASER_CHARS = 110
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN = HAN
 _ALNUM = re.compile(r"[a-z0-9]+")
 _SPACE = re.compile(r"\s+")
-
-
-def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 def fnv1a(term: str) -> int:
@@ -74,8 +84,9 @@ def fnv1a(term: str) -> int:
 
 
 def char_terms(text: str, unigrams: bool = False) -> set[str]:
-    """Bigrams of each Chinese run (a lone character stays a unigram), plus ASCII words."""
-    text = normalize(text)
+    """Bigrams of each Chinese run (a lone character stays a unigram), plus ASCII words.
+
+    ``text`` is folded already (``Folder.fold``)."""
     terms: set[str] = set()
     for run in _HAN.findall(text):
         if len(run) == 1 or unigrams:
@@ -85,21 +96,24 @@ def char_terms(text: str, unigrams: bool = False) -> set[str]:
     return terms
 
 
-def segment_terms(text: str) -> tuple[set[str], set[str]]:
-    """jieba search-mode words of three or more Chinese characters, and the
-    bigrams that only ever straddle two words in ``text`` (人不 in 老人不会手机认证).
+def segment_terms(text: str, jieba: rjieba.Jieba) -> tuple[set[str], set[str], set[str]]:
+    """jieba search-mode words of three or more Chinese characters, the bigrams
+    that only ever straddle two words in ``text`` (人不 in 老人不会手机认证), and
+    all the Chinese words of two or more characters. ``text`` is folded already.
 
     A straddling bigram is weak evidence: it matches a colloquial query by
     accident (老人不方便 …) as often as on purpose, so it is indexed with a low
     weight. Only words of two to four characters mark a bigram as inside a word;
     longer dictionary entries are whole aliases and titles.
     """
-    text = normalize(text)
     words: set[str] = set()
+    pairs: set[str] = set()
     inside: set[int] = set()
-    for word, start, end in jieba.tokenize(text, mode="search"):
-        if end - start >= 3 and _HAN.fullmatch(word):
-            words.add(word)
+    for word, start, end in jieba.tokenize(text, "search", True):
+        if end - start >= 2 and _HAN.fullmatch(word):
+            pairs.add(word)
+            if end - start >= 3:
+                words.add(word)
         if 2 <= end - start <= 4:
             inside.update(range(start, end - 1))
     strong: set[str] = set()
@@ -107,7 +121,7 @@ def segment_terms(text: str) -> tuple[set[str], set[str]]:
     for run in _HAN.finditer(text):
         for i in range(run.start(), run.end() - 1):
             (strong if i in inside else straddling).add(text[i : i + 2])
-    return words, straddling - strong
+    return words, straddling - strong, pairs
 
 
 def _flatten(value) -> list[str]:
@@ -120,10 +134,11 @@ def _flatten(value) -> list[str]:
     return []
 
 
-def record_fields(view: dict, synonyms: list[list[str]], normalized: list[list[str]] | None = None) -> dict[str, list[str]]:
+def record_fields(view: dict, synonyms: list[list[str]], normalized: list[list[str]] | None = None,
+                  fold=normalize) -> dict[str, list[str]]:
     """The searchable text of a record, by weight class. Boilerplate stays out.
 
-    ``normalized`` may give the synonym groups already normalized (same order).
+    ``normalized`` may give the synonym groups already folded with ``fold`` (same order).
     """
     basis = [b["law"].get("short") or b["law"]["title"] for b in view["legal_basis"]]
     fields = {
@@ -141,8 +156,8 @@ def record_fields(view: dict, synonyms: list[list[str]], normalized: list[list[s
             *basis,
         ],
     }
-    haystack = normalize(" ".join(fields["title"] + fields["alias"] + fields["keyword"] + fields["summary"]))
-    groups = normalized if normalized is not None else [[normalize(m) for m in group] for group in synonyms]
+    haystack = fold(" ".join(fields["title"] + fields["alias"] + fields["keyword"] + fields["summary"]))
+    groups = normalized if normalized is not None else [[fold(m) for m in group] for group in synonyms]
     fields["synonym"] = [w for group, norm in zip(synonyms, groups) if any(m in haystack for m in norm) for w in group]
     return fields
 
@@ -183,11 +198,13 @@ class SearchIndexBuilder:
     def __init__(self, edition: Edition):
         self.edition = edition
         self.pages: list[tuple[str, str, str]] = []
+        self.folder = Folder(edition.kb.variants)
+        self._jieba = rjieba.Jieba()  # this build's own dictionary: the default one plus the KB's words
         self._dictionary_loaded = False
         self._records: Job | None = None  # the records' documents, when started early
         # Terms of a text, by (text, kind of terms): the same domain, department,
         # synonym group … recurs in many records. Only valid for this build's dictionary.
-        self._terms: dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]] = {}
+        self._terms: dict[tuple[str, int], tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
 
     def add_page(self, url: str, title: str, text: str) -> None:
         self.pages.append((url, title or "", text))
@@ -203,7 +220,7 @@ class SearchIndexBuilder:
             words.update(a for a in view["aliases"] if len(a) <= 12)
         for word in words:
             if len(word) >= 2:
-                jieba.add_word(normalize(word), freq=2000)
+                self._jieba.add_word(self.folder.fold(word), 2000, None)
         self._dictionary_loaded = True
 
     def start(self) -> None:
@@ -220,10 +237,11 @@ class SearchIndexBuilder:
         """The records' documents, in order: the first part of ``documents()``."""
         self._load_dictionary()
         synonyms = self.edition.kb.synonyms
-        normalized = [[normalize(m) for m in group] for group in synonyms]
+        fold = self.folder.fold
+        normalized = [[fold(m) for m in group] for group in synonyms]
         docs = []
         for view in self.edition.views:
-            fields = record_fields(view, synonyms, normalized)
+            fields = record_fields(view, synonyms, normalized, fold)
             tags = [view["domain"]] + (["草稿"] if view["status"] == "draft" else [])
             docs.append(self._document(view["url"], view["title"], view["summary"], tags, fields))
         return docs
@@ -236,18 +254,28 @@ class SearchIndexBuilder:
             docs.append(self._document(url, title, text, [], {"title": [title], "body": [text]}))
         return docs
 
-    def _text_terms(self, text: str, kind: str) -> tuple[frozenset[str], frozenset[str]]:
-        """The terms of a text, and those of them that are weak (straddling bigrams)."""
+    def _text_terms(self, text: str, kind: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The terms of a text, those of them that are weak (straddling bigrams),
+        and its pinyin terms (titles, aliases and synonyms only)."""
         mode = 2 if kind in ("title", "alias") else 1 if kind in ("synonym", "keyword", "summary") else 0
-        key = (text, mode)
+        spelled = kind in PINYIN_WEIGHTS
+        key = (text, mode + 3 * spelled)
         terms = self._terms.get(key)
         if terms is None:
-            found = char_terms(text, unigrams=mode == 2)
+            folded = self.folder.fold(text)
+            found = char_terms(folded, unigrams=mode == 2)
             weak: set[str] = set()
+            sounds: set[str] = set()
             if mode:
-                words, weak = segment_terms(text)
+                words, weak, pairs = segment_terms(folded, self._jieba)
                 found |= words
-            terms = self._terms[key] = (frozenset(found), frozenset(weak))
+                if spelled:
+                    for run in _HAN.findall(folded):
+                        sounds |= pinyin.bigrams(run)
+                        if len(run) <= pinyin.INITIALS_MAX:
+                            pairs.add(run)
+                    sounds.update(filter(None, map(pinyin.initials, pairs)))
+            terms = self._terms[key] = (frozenset(found), frozenset(weak), frozenset(sounds))
         return terms
 
     def _document(self, location, title, teaser, tags, fields) -> dict:
@@ -256,12 +284,17 @@ class SearchIndexBuilder:
         for kind, texts in fields.items():
             weight = WEIGHTS[kind]
             for text in texts:
-                terms, weak = self._text_terms(text, kind)
+                terms, weak, sounds = self._text_terms(text, kind)
                 for term in terms:
                     # the field's weight; one more for each further field that has the term
                     w = STRADDLING_WEIGHT if term in weak else weight
                     old = get(term)
                     weights[term] = w if old is None else (old if old > w else w) + 1
+                if sounds:
+                    w = PINYIN_WEIGHTS[kind]
+                    for term in sounds:
+                        old = get(term)
+                        weights[term] = w if old is None else (old if old > w else w) + 1
         teaser = teaser if len(teaser) <= TEASER_CHARS else teaser[:TEASER_CHARS] + "…"
         return {"location": location, "title": title, "teaser": teaser, "tags": tags, "terms": weights}
 
@@ -286,6 +319,12 @@ class SearchIndexBuilder:
         files: dict[str, bytes] = {}
         for index, bucket in enumerate(buckets):
             files[f"t{index}.json"] = _dump(bucket)
+        # what the worker needs to fold and spell a query like the index: bounded by
+        # OpenCC's tables and the syllable inventory, not by the number of records
+        chars = {c for term in postings if _HAN.fullmatch(term) for c in term}
+        lang = self.folder.table_for(chars, postings)
+        lang["syllables"] = list(pinyin.syllables())
+        files[LANG_FILE] = _dump(lang)
         for start in range(0, len(docs), DOC_CHUNK):
             chunk = [[d["location"], d["title"], d["teaser"], d["tags"]] for d in docs[start : start + DOC_CHUNK]]
             files[f"d{start // DOC_CHUNK}.json"] = _dump(chunk)
@@ -303,6 +342,7 @@ class SearchIndexBuilder:
                     "chunk": DOC_CHUNK,
                     "docs": len(docs),
                     "records": len(self.edition.views),
+                    "lang": LANG_FILE,
                 },
             },
             "docs": [],
@@ -326,7 +366,7 @@ class SearchIndexBuilder:
                 handle.write(data)
             total += len(data)
         records = max(1, len(self.edition.views))
-        shards = sum(1 for rel in files if os.path.basename(rel).startswith("t"))
+        shards = sum(1 for rel in files if re.fullmatch(r"t[0-9]+\.json", os.path.basename(rel)))
         sizes = {"files": len(files), "bytes": total, "bytes_per_record": total // records, "shards": shards}
         log.info(
             f"检索索引：{len(self.edition.views)} 条记录和 {len(self.pages)} 个手写页面，"

@@ -190,6 +190,47 @@ class Checker:
     def _registry_synonyms(self, doc: Document) -> None:
         return None
 
+    def _registry_variants(self, doc: Document) -> None:
+        """The variant-character table: one standard form per variant, same length, no chains.
+
+        Search replaces a variant by its standard form in the records and in what is
+        typed (kb/fold.py), so a variant listed twice, a standard that is another
+        entry's variant, or a different number of characters would make that ambiguous.
+        """
+        entries = doc.data.get("variants")
+        if not isinstance(entries, list):
+            return
+        standards: dict[str, int] = {}
+        variants: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("standard"), str):
+                standards.setdefault(entry["standard"], doc.line_of((("variants", index, "standard"))))
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or not isinstance(entry.get("standard"), str):
+                continue
+            standard = entry["standard"]
+            items = entry.get("variants")
+            if not isinstance(items, list):
+                continue
+            for k, variant in enumerate(items):
+                if not isinstance(variant, str) or not variant:
+                    continue
+                path = ("variants", index, "variants", k)
+                line = doc.line_of(path)
+                if variant == standard:
+                    self.problems.append(doc.problem(path, f"异体写法“{_shown(variant)}”与规范写法相同"))
+                elif len(variant) != len(standard):
+                    self.problems.append(doc.problem(
+                        path, f"异体写法“{_shown(variant)}”有 {len(variant)} 个字，规范写法“{_shown(standard)}”有 "
+                              f"{len(standard)} 个字：只能逐字替换，字数应相同（不同说法请写进同义词表 synonyms.yml）"))
+                elif variant in variants:
+                    self.problems.append(doc.problem(path, f"异体写法“{_shown(variant)}”重复（第 {variants[variant]} 行已有）"))
+                elif variant in standards:
+                    self.problems.append(doc.problem(
+                        path, f"“{_shown(variant)}”在第 {standards[variant]} 行是规范写法，不能又作异体写法"))
+                else:
+                    variants[variant] = line
+
     # -- records --------------------------------------------------------------
     def check_records(self) -> None:
         ids: dict[str, Document] = {}

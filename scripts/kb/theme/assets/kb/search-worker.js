@@ -9,6 +9,16 @@
  * found (身份证 inside 居民身份证); a query run that is a whole indexed word or
  * alias earns a bonus. Everything shown is HTML-escaped here before <mark> is
  * added: record text never becomes markup.
+ *
+ * The query is folded as the index was (scripts/kb/fold.py): traditional and
+ * variant characters to simplified ones, the knowledge base's variant table
+ * (身分证 -> 身份证), and regional words typed in traditional characters. A word
+ * in Latin letters is also read as pinyin (shenfenzheng, shen fen zheng) and as
+ * initials (sfz); those readings score below characters. The tables come with
+ * the index (lang.json). Han characters of every CJK block count, one code point
+ * each: strings are cut with Array.from, never by UTF-16 index.
+ *
+ * Every index file is read through loadJSON(path).
  */
 "use strict";
 
@@ -17,14 +27,28 @@ const READY = 1;
 const QUERY = 2;
 const RESULT = 3;
 
-const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+// the same ranges as HAN_CLASS in scripts/kb/fold.py: every CJK block, beyond the BMP too
+const HAN_RANGES = "\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}";
+const HAN = new RegExp(`[${HAN_RANGES}]+`, "gu");
+const HAS_HAN = new RegExp(`[${HAN_RANGES}]`, "u");
 const ALNUM = /[a-z0-9]+/g;
+const LATIN = /^[a-z]+$/;
+const SCRIPT_RUNS = /[a-z]+|[^a-z]+/g;
+// below a character match of the same record (search.py weighs their terms lower, too)
+const PINYIN_FACTOR = 0.8;
+const INITIALS_FACTOR = 0.7;
+const INITIALS = "^"; // pinyin.py: INITIALS, JOIN
+const JOIN = "'";
 const SPLIT = /[\s,，。、;；:：!！?？"'“”‘’()（）[\]【】<>《》·/\\|+*=~`^_-]+/;
 const MAX_RESULTS = 30;
 
 let manifest = null;
 let root = null;
 let latest = 0;
+let langReady = null; // the promise of lang.json: {chars, variants, regional, syllables}
+let lang = { chars: {}, variants: {}, regional: {}, syllables: [] };
+let syllableSet = new Set();
+let ruleLength = 0;
 const shards = new Map();
 const chunks = new Map();
 
@@ -39,6 +63,65 @@ function fnv1a(term) {
 
 function normalize(text) {
   return text.normalize("NFKC").toLowerCase();
+}
+
+/*
+ * The fold of scripts/kb/fold.py over an array of code points (already
+ * normalized), in place: one character for one, then the variant rules
+ * everywhere and the regional ones where the characters were traditional
+ * (changed by the first step). Rules keep the length, so positions stay.
+ */
+function foldArray(chars) {
+  const changed = new Uint8Array(chars.length);
+  chars.forEach((char, i) => {
+    const simple = lang.chars[char];
+    if (simple !== undefined) {
+      chars[i] = simple;
+      changed[i] = 1;
+    }
+  });
+  for (let i = 0; i < chars.length; i++) {
+    for (let length = Math.min(ruleLength, chars.length - i); length >= 2; length--) {
+      const key = chars.slice(i, i + length).join("");
+      let value = lang.variants[key];
+      if (value === undefined && changed.subarray(i, i + length).some(Boolean)) value = lang.regional[key];
+      if (value !== undefined) {
+        Array.from(value).forEach((char, k) => (chars[i + k] = char));
+        i += length - 1;
+        break;
+      }
+    }
+  }
+  return chars;
+}
+
+function fold(text) {
+  return foldArray(Array.from(normalize(text))).join("");
+}
+
+/* Every way to cut a Latin word into the fewest pinyin syllables (at most four ways). */
+function syllables(word) {
+  const memo = new Map();
+  const cut = (start) => {
+    if (start === word.length) return [[]];
+    if (memo.has(start)) return memo.get(start);
+    let best = [];
+    let fewest = Infinity;
+    for (let length = Math.min(6, word.length - start); length >= 1; length--) {
+      const syllable = word.slice(start, start + length);
+      if (!syllableSet.has(syllable)) continue;
+      for (const rest of cut(start + length)) {
+        if (rest.length + 1 < fewest) {
+          fewest = rest.length + 1;
+          best = [];
+        }
+        if (rest.length + 1 === fewest && best.length < 4) best.push([syllable, ...rest]);
+      }
+    }
+    memo.set(start, best);
+    return best;
+  };
+  return cut(0);
 }
 
 function escapeHTML(text) {
@@ -67,49 +150,108 @@ const STOP = new RegExp(
 );
 
 /*
- * A query becomes parts (split on spaces and punctuation). Each part has
+ * A query becomes parts (split on spaces and punctuation; Latin letters next to
+ * Chinese characters make a part of their own). Each part has one or more
+ * readings; a document scores by its best one. A reading has
  * - grams: required terms: bigrams of its content characters; a content
  *   character standing alone between function words is a unigram (optional when
  *   the part has bigrams too);
  * - optional: bigrams with a function word on one side;
  * - words: the part typed whole (one run of three or more characters): a hit
  *   (an alias or title word) covers the part;
- * - bonus: content pieces of three or more characters: a hit adds to the score.
+ * - bonus: content pieces of three or more characters: a hit adds to the score;
+ * - factor: what a match by this reading is worth (pinyin less than characters).
+ * Latin words are read as typed, as pinyin syllable bigrams (shen'fen, fen'zheng;
+ * a word of one syllable joins the Latin words beside it: shen fen zheng) and as
+ * initials (^sfz).
  */
-function parse(query) {
-  const parts = [];
-  for (const raw of normalize(query).split(SPLIT)) {
-    if (!raw) continue;
-    const grams = new Set();
-    const optional = new Set();
-    const singles = new Set();
-    const runs = raw.match(HAN) || [];
-    const words = new Set();
-    const bonus = new Set();
-    for (const run of runs) {
-      if (run.length >= 3) (runs.length === 1 ? words : bonus).add(run);
-      const mask = new Uint8Array(run.length);
-      for (const match of run.matchAll(STOP)) mask.fill(1, match.index, match.index + match[0].length);
-      if (mask.every(Boolean)) mask.fill(0); // nothing but function words: search them as typed
-      for (let i = 0; i + 1 < run.length; i++) {
-        const stops = mask[i] + mask[i + 1];
-        if (stops === 0) grams.add(run.slice(i, i + 2));
-        else if (stops === 1) optional.add(run.slice(i, i + 2));
-      }
-      for (const piece of run.split("").map((c, i) => (mask[i] ? " " : c)).join("").split(" ")) {
-        if (piece.length === 1) singles.add(piece);
-        else if (piece.length >= 3 && piece !== run) bonus.add(piece);
-      }
+function hanReading(raw) {
+  const grams = new Set();
+  const optional = new Set();
+  const singles = new Set();
+  const runs = raw.match(HAN) || [];
+  const words = new Set();
+  const bonus = new Set();
+  for (const run of runs) {
+    const chars = Array.from(run);
+    if (chars.length >= 3) (runs.length === 1 ? words : bonus).add(run);
+    // function words are all in the BMP: map each match's UTF-16 offsets to code points
+    const at = new Map();
+    let offset = 0;
+    chars.forEach((char, i) => {
+      at.set(offset, i);
+      offset += char.length;
+    });
+    at.set(offset, chars.length);
+    const mask = new Uint8Array(chars.length);
+    for (const match of run.matchAll(STOP)) mask.fill(1, at.get(match.index), at.get(match.index + match[0].length));
+    if (mask.every(Boolean)) mask.fill(0); // nothing but function words: search them as typed
+    for (let i = 0; i + 1 < chars.length; i++) {
+      const stops = mask[i] + mask[i + 1];
+      if (stops === 0) grams.add(chars[i] + chars[i + 1]);
+      else if (stops === 1) optional.add(chars[i] + chars[i + 1]);
     }
-    for (const word of raw.match(ALNUM) || []) grams.add(word);
-    for (const single of singles) (grams.size ? optional : grams).add(single);
-    for (const gram of grams) optional.delete(gram);
-    if (grams.size) parts.push({ text: raw, grams: [...grams], optional: [...optional], words: [...words], bonus: [...bonus] });
+    for (const piece of chars.map((c, i) => (mask[i] ? " " : c)).join("").split(" ")) {
+      const size = Array.from(piece).length;
+      if (size === 1) singles.add(piece);
+      else if (size >= 3 && piece !== run) bonus.add(piece);
+    }
+  }
+  for (const word of raw.match(ALNUM) || []) grams.add(word);
+  for (const single of singles) (grams.size ? optional : grams).add(single);
+  for (const gram of grams) optional.delete(gram);
+  return { grams: [...grams], optional: [...optional], words: [...words], bonus: [...bonus], factor: 1 };
+}
+
+function latinReadings(words) {
+  const reading = (grams, factor) => ({ grams, optional: [], words: [], bonus: [], factor });
+  const readings = [reading([...new Set(words)], 1)];
+  // pinyin: every combination of the words' cuts (at most four), as syllable bigrams
+  let cuts = [[]];
+  for (const word of words) {
+    const ways = syllables(word);
+    cuts = ways.length ? cuts.flatMap((cut) => ways.map((way) => [...cut, ...way])).slice(0, 4) : [];
+  }
+  for (const cut of cuts) {
+    if (cut.length < 2) continue;
+    const grams = new Set();
+    for (let i = 0; i + 1 < cut.length; i++) grams.add(cut[i] + JOIN + cut[i + 1]);
+    readings.push(reading([...grams], PINYIN_FACTOR));
+  }
+  if (words.length === 1 && words[0].length >= 2 && words[0].length <= 10) {
+    readings.push(reading([INITIALS + words[0]], INITIALS_FACTOR));
+  }
+  return readings;
+}
+
+function parse(query) {
+  const pieces = [];
+  for (const raw of fold(query).split(SPLIT)) {
+    if (!raw) continue;
+    if (HAS_HAN.test(raw) && /[a-z]/.test(raw)) pieces.push(...raw.match(SCRIPT_RUNS));
+    else pieces.push(raw);
+  }
+  // Latin words of one syllable join the Latin words beside them (shen fen zheng)
+  const groups = [];
+  for (const piece of pieces) {
+    const latin = LATIN.test(piece);
+    const spelled = latin && syllables(piece).length > 0;
+    const single = latin && syllableSet.has(piece);
+    const last = groups[groups.length - 1];
+    if (spelled && last && last.spelled && (single || last.single)) last.words.push(piece);
+    else groups.push({ latin, spelled, words: [piece] });
+    groups[groups.length - 1].single = single;
+  }
+  const parts = [];
+  for (const group of groups) {
+    const readings = (group.latin ? latinReadings(group.words) : [hanReading(group.words[0])]).filter((r) => r.grams.length);
+    if (readings.length) parts.push({ text: group.words.join(" "), readings });
   }
   return parts;
 }
 
-function fetchJSON(path) {
+/* The one place an index file is read (a path relative to the index's folder). */
+function loadJSON(path) {
   return fetch(new URL(manifest.base + path, root)).then((response) => {
     if (!response.ok) throw new Error(`${response.status} ${path}`);
     return response.json();
@@ -117,13 +259,28 @@ function fetchJSON(path) {
 }
 
 function shard(index) {
-  if (!shards.has(index)) shards.set(index, fetchJSON(`t${index}.json`));
+  if (!shards.has(index)) shards.set(index, loadJSON(`t${index}.json`));
   return shards.get(index);
 }
 
 function chunk(index) {
-  if (!chunks.has(index)) chunks.set(index, fetchJSON(`d${index}.json`));
+  if (!chunks.has(index)) chunks.set(index, loadJSON(`d${index}.json`));
   return chunks.get(index);
+}
+
+function loadLang() {
+  if (!langReady) {
+    langReady = (manifest.lang ? loadJSON(manifest.lang) : Promise.resolve({})).then((data) => {
+      lang = { chars: {}, variants: {}, regional: {}, syllables: [], ...data };
+      syllableSet = new Set(lang.syllables);
+      ruleLength = Math.max(0, ...Object.keys({ ...lang.variants, ...lang.regional }).map((key) => Array.from(key).length));
+      return lang;
+    }, (error) => {
+      console.warn("search: no fold table", error); // search still works on characters as typed
+      return lang;
+    });
+  }
+  return langReady;
 }
 
 /* term -> Map(docId -> weight), for the terms present in the index. */
@@ -149,16 +306,25 @@ async function lookup(terms) {
   return out;
 }
 
+/* ``text`` HTML-escaped, with the folded ``grams`` marked; positions count code points. */
 function highlight(text, grams) {
-  const norm = normalize(text);
-  if (norm.length !== text.length || !grams.length) return escapeHTML(text);
-  const marked = new Uint8Array(text.length);
+  const original = Array.from(text);
+  if (!grams.length) return escapeHTML(text);
+  // fold code point by code point; one that normalizes to several stays as it is (and is never marked)
+  const folded = foldArray(original.map((char) => {
+    const norm = Array.from(normalize(char));
+    return norm.length === 1 ? norm[0] : "\u0000";
+  }));
+  const marked = new Uint8Array(original.length);
   for (const gram of grams) {
-    for (let i = norm.indexOf(gram); i !== -1; i = norm.indexOf(gram, i + 1)) marked.fill(1, i, i + gram.length);
+    const size = Array.from(gram).length;
+    for (let i = 0; i + size <= folded.length; i++) {
+      if (folded.slice(i, i + size).join("") === gram) marked.fill(1, i, i + size);
+    }
   }
   let out = "";
   let open = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < original.length; i++) {
     if (marked[i] && !open) {
       out += "<mark>";
       open = true;
@@ -166,7 +332,7 @@ function highlight(text, grams) {
       out += "</mark>";
       open = false;
     }
-    out += escapeHTML(text[i]);
+    out += escapeHTML(original[i]);
   }
   return open ? out + "</mark>" : out;
 }
@@ -194,10 +360,11 @@ function rank(parts, postings) {
   // weighs less in the coverage: it is the citizen's story, not the matter
   const strength = (term) => Math.min(1, postings.get(term).top / OPTIONAL_WEIGHT);
   const rare = Math.log(1 + total);
-  const scores = new Map();
-  parts.forEach((part, index) => {
-    const known = part.grams.filter((gram) => postings.has(gram));
-    const unknown = part.grams.length - known.length;
+
+  /* doc -> {score, coverage} for one reading of a part */
+  function score(reading) {
+    const known = reading.grams.filter((gram) => postings.has(gram));
+    const unknown = reading.grams.length - known.length;
     const mass = known.reduce((sum, gram) => sum + idf(gram) * strength(gram), 0) + UNKNOWN * rare * unknown;
     const hits = new Map();
     for (const gram of known) {
@@ -210,7 +377,7 @@ function rank(parts, postings) {
         hits.set(doc, entry);
       }
     }
-    for (const gram of part.optional) {
+    for (const gram of reading.optional) {
       if (!postings.has(gram)) continue;
       const weight = idf(gram);
       for (const [doc, w] of postings.get(gram)) {
@@ -222,10 +389,10 @@ function rank(parts, postings) {
         entry.extra += weight;
       }
     }
-    for (const word of [...part.words, ...part.bonus]) {
+    for (const word of [...reading.words, ...reading.bonus]) {
       if (!postings.has(word)) continue;
       const weight = idf(word);
-      const whole = part.words.includes(word);
+      const whole = reading.words.includes(word);
       for (const [doc, w] of postings.get(word)) {
         const entry = hits.get(doc) || { sum: 0, mass: 0, extra: 0, word: false };
         entry.sum += 2 * weight * w;
@@ -233,12 +400,27 @@ function rank(parts, postings) {
         hits.set(doc, entry);
       }
     }
+    const out = new Map();
     for (const [doc, entry] of hits) {
       const coverage = entry.word ? 1 : mass ? Math.min(1, (entry.mass + entry.extra) / (mass + entry.extra)) : 0;
-      const score = entry.sum * coverage * coverage * (coverage === 1 ? 1.5 : 1);
+      out.set(doc, { score: reading.factor * entry.sum * coverage * coverage * (coverage === 1 ? 1.5 : 1), coverage });
+    }
+    return out;
+  }
+
+  const scores = new Map();
+  parts.forEach((part, index) => {
+    const best = new Map();
+    for (const reading of part.readings) {
+      for (const [doc, hit] of score(reading)) {
+        const seen = best.get(doc);
+        if (!seen || hit.score > seen.score) best.set(doc, hit);
+      }
+    }
+    for (const [doc, hit] of best) {
       const result = scores.get(doc) || { score: 0, matched: parts.map(() => false) };
-      result.score += score;
-      result.matched[index] = result.matched[index] || coverage >= COVERED;
+      result.score += hit.score;
+      result.matched[index] = result.matched[index] || hit.coverage >= COVERED;
       scores.set(doc, result);
     }
   });
@@ -253,19 +435,26 @@ function rank(parts, postings) {
 }
 
 async function search(query) {
+  await loadLang();
   const parts = parse(query);
   if (!parts.length) return { items: [] };
   const terms = new Set();
   for (const part of parts) {
-    part.grams.forEach((term) => terms.add(term));
-    part.words.forEach((term) => terms.add(term));
-    part.bonus.forEach((term) => terms.add(term));
-    part.optional.forEach((term) => terms.add(term));
+    for (const reading of part.readings) {
+      for (const list of [reading.grams, reading.words, reading.bonus, reading.optional]) list.forEach((term) => terms.add(term));
+    }
   }
   const postings = await lookup([...terms]);
   const ranked = rank(parts, postings);
-  // unigrams only mark a part that is one character: a lone 证 in 还没证 would mark every 证
-  const found = [...terms].filter((term) => postings.has(term) && (term.length > 1 || parts.some((p) => p.text === term)));
+  // unigrams only mark a part that is one character: a lone 证 in 还没证 would mark every 证;
+  // pinyin terms spell no text to mark
+  const found = [...terms].filter(
+    (term) =>
+      postings.has(term) &&
+      !term.startsWith(INITIALS) &&
+      !term.includes(JOIN) &&
+      (Array.from(term).length > 1 || parts.some((p) => p.text === term))
+  );
   const items = [];
   for (const [doc, result] of ranked) {
     const [location, title, teaser, tags] = (await chunk(Math.floor(doc / manifest.chunk)))[doc % manifest.chunk];
@@ -292,6 +481,7 @@ addEventListener("message", async (event) => {
   if (message.type === SETUP) {
     manifest = message.data.config.kb;
     root = new URL("../../", self.location.href);
+    loadLang().catch(() => {}); // fetched now, so the first query need not wait for it
     postMessage({ type: READY });
   } else if (message.type === QUERY) {
     const ticket = ++latest;

@@ -1,0 +1,74 @@
+"""Pinyin terms for the words people name a matter by (titles, aliases, synonyms).
+
+Staff and citizens on phones type ``shenfenzheng``, ``shen fen zheng`` or just
+``sfz``. The index gets, for each Chinese run of such a text (already folded,
+see ``fold.py``), with the readings ``pypinyin`` gives in context (银行 hang):
+
+- syllable bigrams, ``shen'fen`` and ``fen'zheng``: like the character bigrams,
+  any part of a longer name is found, with or without spaces between syllables
+  (the worker cuts what was typed into syllables);
+- initials, ``^sfz``, of the whole run (up to ``INITIALS_MAX`` characters) and of
+  each word jieba finds in it, so the usual abbreviations of a word work.
+
+Tones are dropped and ü is written ``v`` (lv), as pinyin keyboards do. A
+character without a reading (no data) breaks the run. The worker needs the
+syllable inventory to cut a typed word; ``syllables()`` gives it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.pinyin_dict import pinyin_dict
+
+#: Longest run whose initials are indexed whole (longer ones only by their words).
+INITIALS_MAX = 8
+#: The prefix of an initials term: keeps ``^sfz`` apart from a word typed in Latin letters.
+INITIALS = "^"
+#: Between the two syllables of a bigram term: ``xi'an`` is not ``xian``.
+JOIN = "'"
+
+
+def _plain(reading: str) -> str:
+    """A tone-marked reading without its tone, ü as v (lǜ -> lv)."""
+    decomposed = unicodedata.normalize("NFD", reading.replace("ü", "v").replace("Ü", "v"))
+    return "".join(c for c in decomposed if c.isascii()).lower()
+
+
+@lru_cache(maxsize=1)
+def syllables() -> tuple[str, ...]:
+    """Every syllable pypinyin can give (without tone), with a vowel: the worker's inventory."""
+    found: set[str] = set()
+    for readings in set(pinyin_dict.values()):
+        for reading in readings.split(","):
+            plain = _plain(reading)
+            if plain.isalpha() and any(v in plain for v in "aeiouv"):
+                found.add(plain)
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=50_000)
+def run_syllables(run: str) -> tuple[str | None, ...]:
+    """The syllable of each character of a Chinese run, in context; ``None`` where unknown."""
+    out = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: [None] * len(chars), v_to_u=False)
+    if len(out) != len(run):  # pypinyin gave a chunk as one item: no reliable alignment
+        return tuple([None] * len(run))
+    return tuple(s if s and s.isascii() and s.isalpha() else None for s in out)
+
+
+def bigrams(run: str) -> set[str]:
+    """Syllable bigram terms of a Chinese run (``shen'fen``)."""
+    s = run_syllables(run)
+    return {f"{a}{JOIN}{b}" for a, b in zip(s, s[1:]) if a and b}
+
+
+def initials(word: str) -> str | None:
+    """The initials term of a word of two or more characters (``^sfz``), ``None`` if a character has no reading."""
+    if len(word) < 2:
+        return None
+    s = run_syllables(word)
+    if not all(s):
+        return None
+    return INITIALS + "".join(x[0] for x in s)
