@@ -15,7 +15,7 @@ def fixture_root(tmp_path):
 def test_check_clean(tmp_path):
     root = fixture_root(tmp_path)
     result = run_kb("--root", str(root), "check")
-    assert (result.returncode, result.stdout, result.stderr) == (0, "检查通过：5 个文件，没有发现问题。\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "检查通过：6 个文件，没有发现问题。\n", "")
 
 
 def test_check_reports_and_exits_1(tmp_path):
@@ -24,7 +24,7 @@ def test_check_reports_and_exits_1(tmp_path):
     result = run_kb("--root", str(root), "check")
     assert result.returncode == 1
     assert result.stdout == "solutions/bad-article.yml:14: legal_basis[0].article: 缺少条款号（应为“第X条”，可带“第X款”“第X项”）\n"
-    assert result.stderr == "发现 1 个问题，涉及 1 个文件（共检查 6 个文件）。\n"
+    assert result.stderr == "发现 1 个问题，涉及 1 个文件（共检查 7 个文件）。\n"
 
 
 def test_check_selected_paths_only(tmp_path):

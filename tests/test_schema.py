@@ -23,7 +23,7 @@ def check_one(tmp_path: Path, source: Path):
 def test_valid_examples_pass(tmp_path, name):
     result = check_one(tmp_path, FIXTURES / "valid" / name)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith("检查通过：4 个文件")
+    assert result.stdout.startswith("检查通过：5 个文件")
 
 
 def test_every_invalid_example_has_expectations():

@@ -96,6 +96,39 @@ def test_registry_problems_are_reported(tmp_path):
     assert "solutions/_registry/laws.yml:35: laws[3].url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found
 
 
+def test_variant_table_problems_name_the_line(tmp_path):
+    root = registry_only(tmp_path)
+    (root / "solutions" / "_registry" / "variants.yml").write_text(
+        "variants:\n"
+        "  - standard: 身份证\n"          # 2
+        "    variants: [身分证, 身份证]\n"  # 3
+        "  - standard: 户口簿\n"          # 4
+        "    variants:\n"
+        "      - 户口本子\n"               # 6
+        "      - 身分证\n"                # 7
+        "      - 身份证\n"                # 8
+        "  - standard: 帐户\n"            # 9
+        "    variants: [账户]\n"           # 10
+        "    remark: 多余\n",              # 11
+        encoding="utf-8",
+    )
+    found = problems(root)
+    assert found == [
+        "solutions/_registry/variants.yml:3: variants[0].variants[1]: 异体写法“身份证”与规范写法相同",
+        "solutions/_registry/variants.yml:6: variants[1].variants[0]: 异体写法“户口本子”有 4 个字，规范写法“户口簿”有 3 个字："
+        "只能逐字替换，字数应相同（不同说法请写进同义词表 synonyms.yml）",
+        "solutions/_registry/variants.yml:7: variants[1].variants[1]: 异体写法“身分证”重复（第 3 行已有）",
+        "solutions/_registry/variants.yml:8: variants[1].variants[2]: “身份证”在第 2 行是规范写法，不能又作异体写法",
+        "solutions/_registry/variants.yml:11: variants[2].remark: 未知字段“remark”。可用字段：standard、variants、note",
+    ], found
+
+
+def test_variant_table_is_optional(tmp_path):
+    root = registry_only(tmp_path)
+    (root / "solutions" / "_registry" / "variants.yml").unlink()
+    assert problems(root) == []
+
+
 def test_missing_registry_file(tmp_path):
     root = registry_only(tmp_path)
     (root / "solutions" / "_registry" / "synonyms.yml").unlink()
