@@ -1,11 +1,12 @@
 """The built fixture site in a real headless Chromium: search, isolation, escaping, printing."""
 
 import re
+import shutil
 
 import pytest
 
 from browser import browser, visit
-from conftest import make_project, mkdocs_build
+from conftest import FIXTURES, make_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
 
@@ -13,6 +14,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("browser") / "project")
+    # a record with characters beyond the Basic Multilingual Plane (CJK Extensions B, C, E, H)
+    shutil.copy(FIXTURES / "search" / "sample-rare-characters.yml", project / "solutions")
     assert mkdocs_build(project).returncode == 0
     assert mkdocs_build(project, "-f", "mkdocs.internal.yml").returncode == 0
     with browser() as chromium:
@@ -35,6 +38,36 @@ def test_search_results_mark_matches_and_escape_text(site):
         result = page.search("居民身份证")[0]
         assert "<mark>居民身份证</mark>" in result["html"]
         assert "<script" not in result["html"]
+
+
+def test_search_counts_characters_beyond_the_bmp_as_one_each(site):
+    project, chromium = site
+    with visit(chromium, project / "site") as page:
+        # two astral characters make one bigram; UTF-16 slicing would cut them into halves
+        result = page.search("𫖯𠀀")[0]
+        assert result["href"].endswith("guides/sample-rare-characters/")
+        assert "<mark>𫖯𠀀</mark>" in result["html"]
+        for query in ("𬌗", "𱍐", "姓名用字𬌗", "生僻字𫖯", "生僻字𱍐登记"):
+            results = page.search(query)
+            assert results and results[0]["href"].endswith("guides/sample-rare-characters/"), (query, results[:2])
+        worker = page.page.workers[0]
+        reading = worker.evaluate("hanReading('含𫖯𠀀的')")
+        assert set(reading["grams"]) == {"含𫖯", "𫖯𠀀"} and reading["words"] == ["含𫖯𠀀的"]
+        assert worker.evaluate("highlight('姓名𠀀字', ['𠀀字'])") == "姓名<mark>𠀀字</mark>"
+        assert page.foreign_requests() == []
+
+
+def test_search_forgives_traditional_variant_and_pinyin_input(site):
+    project, chromium = site
+    with visit(chromium, project / "site") as page:
+        for query in ("老人換身份證", "瘫痪在床办身分证", "身分證", "shenfenzheng", "shen fen zheng", "sfz", "laorenhuanshenfenzheng"):
+            results = page.search(query)
+            assert results and results[0]["href"].endswith("guides/sample-home-visit/"), (query, results[:2])
+        # the traditional title is marked where the folded text matched
+        assert "<mark>居民身份证</mark>" in page.search("居民身份證")[0]["html"]
+        # only the part of the fold table this index needs was downloaded
+        lang = [url for url in page.requests if url.endswith("/lang.json")]
+        assert len(lang) == 1
 
 
 def test_internal_search_finds_drafts_and_public_does_not(site):
@@ -78,7 +111,7 @@ def test_cards_print_one_a4_page_each(site, tmp_path):
         (tmp_path / "cards.pdf").write_bytes(pdf)
         pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
         cards = page.page.locator("article.kb-card").count()
-        assert cards == 2 and pages == cards
+        assert cards == 3 and pages == cards
         assert page.page.locator(".kb-print__bar").is_hidden() is False  # shown on screen ...
         page.page.emulate_media(media="print")
         assert page.page.locator(".kb-print__bar").is_hidden()  # ... never printed

@@ -7,8 +7,10 @@ see ``fold.py``), with the readings ``pypinyin`` gives in context (银行 hang):
 - syllable bigrams, ``shen'fen`` and ``fen'zheng``: like the character bigrams,
   any part of a longer name is found, with or without spaces between syllables
   (the worker cuts what was typed into syllables);
-- initials, ``^sfz``, of the whole run (up to ``INITIALS_MAX`` characters) and of
-  each word jieba finds in it, so the usual abbreviations of a word work.
+- initials, ``^sfz``, of the whole run (up to ``INITIALS_MAX`` characters), of
+  each word jieba finds in it and of every two or three words in a row (up to
+  ``SPAN_MAX`` characters: 不定时工作制 is 不定时 + 工作制, ``^bdsgzz``), so the
+  usual abbreviations work.
 
 Tones are dropped and ü is written ``v`` (lv), as pinyin keyboards do. A
 character without a reading (no data) breaks the run. The worker needs the
@@ -25,6 +27,8 @@ from pypinyin.pinyin_dict import pinyin_dict
 
 #: Longest run whose initials are indexed whole (longer ones only by their words).
 INITIALS_MAX = 8
+#: Longest run of two or three consecutive words whose initials are indexed.
+SPAN_MAX = 6
 #: The prefix of an initials term: keeps ``^sfz`` apart from a word typed in Latin letters.
 INITIALS = "^"
 #: Between the two syllables of a bigram term: ``xi'an`` is not ``xian``.
@@ -33,8 +37,8 @@ JOIN = "'"
 
 def _plain(reading: str) -> str:
     """A tone-marked reading without its tone, ü as v (lǜ -> lv)."""
-    decomposed = unicodedata.normalize("NFD", reading.replace("ü", "v").replace("Ü", "v"))
-    return "".join(c for c in decomposed if c.isascii()).lower()
+    decomposed = unicodedata.normalize("NFD", reading.lower()).replace("u\u0308", "v")  # ǜ = u + ¨ + `
+    return "".join(c for c in decomposed if c.isascii())
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +56,7 @@ def syllables() -> tuple[str, ...]:
 @lru_cache(maxsize=50_000)
 def run_syllables(run: str) -> tuple[str | None, ...]:
     """The syllable of each character of a Chinese run, in context; ``None`` where unknown."""
-    out = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: [None] * len(chars), v_to_u=False)
+    out = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars), v_to_u=False)
     if len(out) != len(run):  # pypinyin gave a chunk as one item: no reliable alignment
         return tuple([None] * len(run))
     return tuple(s if s and s.isascii() and s.isalpha() else None for s in out)
@@ -72,3 +76,15 @@ def initials(word: str) -> str | None:
     if not all(s):
         return None
     return INITIALS + "".join(x[0] for x in s)
+
+
+def spans(words: list[str]) -> set[str]:
+    """Two or three consecutive words of a run (jieba's cut), up to ``SPAN_MAX`` characters."""
+    out: set[str] = set()
+    for i in range(len(words)):
+        for j in (i + 2, i + 3):
+            if j <= len(words):
+                joined = "".join(words[i:j])
+                if len(joined) <= SPAN_MAX:
+                    out.add(joined)
+    return out

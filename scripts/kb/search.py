@@ -274,6 +274,8 @@ class SearchIndexBuilder:
                         sounds |= pinyin.bigrams(run)
                         if len(run) <= pinyin.INITIALS_MAX:
                             pairs.add(run)
+                        # words of the default dictionary: the KB's own words would swallow whole aliases
+                        pairs.update(pinyin.spans(rjieba.cut(run, True)))
                     sounds.update(filter(None, map(pinyin.initials, pairs)))
             terms = self._terms[key] = (frozenset(found), frozenset(weak), frozenset(sounds))
         return terms

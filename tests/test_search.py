@@ -1,0 +1,80 @@
+"""search: what the index holds for traditional, variant, pinyin and rare-character search."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from conftest import FIXTURES, make_project
+from kb.edition import Edition
+from kb.model import load_knowledge_base
+from kb.search import LANG_FILE, PINYIN_WEIGHTS, WEIGHTS, SearchIndexBuilder, char_terms
+
+RARE = FIXTURES / "search" / "sample-rare-characters.yml"
+
+
+def _kb(tmp_path):
+    root = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "kb", root)
+    shutil.copy(RARE, root / "solutions" / RARE.name)
+    return load_knowledge_base(root).kb
+
+
+def _terms(builder: SearchIndexBuilder, record_id: str) -> dict[str, int]:
+    docs = builder.documents()
+    return next(d["terms"] for d in docs if d["location"].rstrip("/").endswith(record_id))
+
+
+def test_characters_beyond_the_bmp_are_terms(tmp_path):
+    builder = SearchIndexBuilder(Edition("public", _kb(tmp_path)))
+    terms = _terms(builder, "sample-rare-characters")
+    assert terms["𫖯𠀀"] == WEIGHTS["title"]  # a bigram of two Extension B/C characters
+    assert "字𫖯" in terms and "𠀀的" in terms
+    assert "𬌗" in terms and "𱍐" in terms  # unigrams of aliases (Extension E, H)
+    assert char_terms("含𫖯𠀀的") == {"含𫖯", "𫖯𠀀", "𠀀的"}
+
+
+def test_pinyin_terms_weigh_less_than_the_characters_they_spell(tmp_path):
+    builder = SearchIndexBuilder(Edition("public", _kb(tmp_path)))
+    terms = _terms(builder, "sample-home-visit")
+    assert terms["身份"] >= WEIGHTS["title"]
+    assert PINYIN_WEIGHTS["title"] <= terms["shen'fen"] < terms["身份"]
+    assert terms["^sfz"] < terms["身份"]
+    assert terms["^lrhsfz"] == PINYIN_WEIGHTS["alias"]  # the alias 老人换身份证 whole
+    assert "fu'he" in _terms(builder, "sample-rare-characters")  # 𫖯𠀀 read fu he
+    # only titles, aliases and synonyms are spelled out: not the procedure
+    assert not any("'" in t and t.startswith("cai'ji") for t in terms)
+
+
+def test_records_are_folded_before_indexing(tmp_path):
+    kb = _kb(tmp_path)
+    kb.records[[r.id for r in kb.records].index("sample-home-visit")].data["aliases"].append("老人換身分證")
+    terms = _terms(SearchIndexBuilder(Edition("public", kb)), "sample-home-visit")
+    assert "身份" in terms and not any(t in terms for t in ("換身", "身分", "分證"))
+
+
+def test_the_worker_table_is_small_and_written_with_the_index(tmp_path):
+    files = SearchIndexBuilder(Edition("public", _kb(tmp_path))).build()
+    manifest = json.loads(files["search/search_index.json"])["config"]["kb"]
+    lang = json.loads(files[f"{manifest['base']}{manifest['lang']}"])
+    assert manifest["lang"] == LANG_FILE
+    assert lang["chars"]["證"] == "证" and lang["variants"]["身分证"] == "身份证"
+    assert "lv" in lang["syllables"] and "shen" in lang["syllables"]
+    assert len(files[f"{manifest['base']}{manifest['lang']}"]) < 16_000
+
+
+def test_a_build_imports_no_jieba_and_prints_no_warning(tmp_path):
+    """jieba imports pkg_resources, which setuptools 80–81 deprecate with a warning;
+    the index uses jieba-rs, and without jieba Material's search plugin does not import it."""
+    project = make_project(tmp_path / "project")
+    env = {**os.environ, "PYTHONWARNINGS": "default"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
+                            env={**env, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "Warning" not in output and "WARNING" not in output and "pkg_resources" not in output, output
+    assert "Building prefix dict" not in output  # jieba's own loading message
+    probe = "import sys, kb.search, material.plugins.search.plugin as p; print('jieba' in sys.modules, p.jieba)"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert loaded.stdout.split() == ["False", "None"], loaded.stdout + loaded.stderr
