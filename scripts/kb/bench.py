@@ -16,8 +16,12 @@ aliases, as ``checks/data/replicate.py`` does) and measures, in one run:
 Every command runs ``repeat`` times, interleaved (public, anchor, internal,
 public, anchor, internal …) and the minimum counts, as in the outside check.
 Optionally it also measures the time ``mkdocs serve`` takes to show an edited
-record (``serve=True``) and the search latency in headless Chromium
-(``browser=True``, needs the test extras and Debian chromium).
+record (``serve=True``), the search latency in headless Chromium
+(``browser=True``, needs the test extras and Debian chromium), and our search
+side by side with a peer (``peer="pagefind"``: the same built site indexed by
+Pagefind, see ``peer.py``; the query set ``tests/search_queries.yml`` typed into
+both in headless Chromium: hit@3, bytes for a first query, median and maximum
+latency, index size).
 
 Each copy gets its own copy of this project's ``scripts/``: the code measured
 is the working tree's at the start of the run. Progress goes to stderr; the
@@ -27,6 +31,7 @@ table to stdout.
 from __future__ import annotations
 
 import datetime as _dt
+import gzip
 import itertools
 import json
 import os
@@ -472,6 +477,173 @@ def search_latency(site: Path, tests_dir: Path, queries: list[str] = QUERIES) ->
             "search_bytes_max": max(r["bytes"] for r in rows), "queries": rows}
 
 
+# -- a peer: the same site, the same queries -------------------------------------------------------
+PEERS = ("pagefind",)
+
+
+def query_cases(tests_dir: Path) -> list[tuple[str, str, str]]:
+    """(section, query, expected guide id) of ``tests/search_queries.yml``."""
+    data = yaml.load((Path(tests_dir) / "search_queries.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    return [(section, str(q), guide) for section, groups in data.items() for guide, qs in groups.items() for q in qs]
+
+
+def _hit(href: str, guide: str) -> bool:
+    """A result is the expected guide, or one of its copies in a grown knowledge base (``<id>-r00001``)."""
+    path = href.split("#")[0].split("?")[0]
+    return re.search(rf"guides/{re.escape(guide[:_ID_BASE])}(-r[0-9]{{5}})?(/|/index\.html|\.html)?$", path) is not None
+
+
+def _bytes(site: Path, base: str, urls: list[str]) -> tuple[int, int]:
+    """Bytes of these site files: as stored, and as sent with gzip (never more than stored)."""
+    raw = packed = 0
+    for url in urls:
+        path = Path(site) / url[len(base):].split("?")[0].split("#")[0]
+        if path.is_file():
+            data = path.read_bytes()
+            raw += len(data)
+            packed += min(len(data), len(gzip.compress(data, 6)))
+    return raw, packed
+
+
+class _Engine:
+    """One search box in the browser: ours (the site's Material box) or the peer's page."""
+
+    def __init__(self, name: str, site: Path, path: str, field: str, answered: str, links: str, owns):
+        self.name, self.site, self.path, self.field = name, Path(site), path, field
+        self.answered, self.links, self.owns = answered, links, owns
+
+    def type(self, page, query: str) -> tuple[float, list[str]]:
+        """Type ``query``; (seconds until the answer, result hrefs in order)."""
+        field = page.page.locator(self.field)
+        field.click()
+        field.fill("")
+        page.page.wait_for_timeout(100)
+        start = time.perf_counter()
+        field.fill(query)
+        field.press("End")  # the theme reads the field on keyup
+        self.wait(page, query)
+        seconds = time.perf_counter() - start
+        page.page.wait_for_timeout(50)  # let the box render the answer
+        return seconds, page.page.eval_on_selector_all(self.links, "els => els.map(a => a.getAttribute('href'))")
+
+    def wait(self, page, query: str, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.answered(page) == query:
+                    return
+            except Exception:  # noqa: BLE001 - the worker or module may be starting
+                pass
+            page.page.wait_for_timeout(20)
+        raise BenchError(f"{self.name}：{timeout:.0f} s 内没有回答“{query}”")
+
+
+def _ours(site: Path) -> _Engine:
+    def answered(page):
+        for worker in page.page.workers:
+            value = worker.evaluate("self.kbAnswered")
+            if value is not None:
+                return value
+        return None
+    return _Engine("本站检索", site, "", "input.md-search__input", answered,
+                   ".md-search-result__item > a.md-search-result__link",
+                   lambda url: "/search/" in url or url.endswith("search-worker.js"))
+
+
+def _pagefind(site: Path) -> _Engine:
+    from .peer import PAGE
+    return _Engine("Pagefind", site, PAGE, "#q", lambda page: page.page.evaluate("window.kbPeerAnswered"),
+                   "#results a", lambda url: "/pagefind/" in url)
+
+
+def _measure_engine(engine: _Engine, chromium, kb_browser, cases, first) -> dict:
+    rows = []
+    with kb_browser.visit(chromium, engine.site, engine.path) as page:
+        for section, query, guide in cases:
+            seconds, hrefs = engine.type(page, query)
+            rows.append({"section": section, "query": query, "guide": guide, "seconds": seconds,
+                         "hit": any(_hit(h, guide) for h in hrefs[:3]), "top": hrefs[:3]})
+    downloads = []
+    for query in first:  # each in a fresh browser context: nothing cached
+        with kb_browser.visit(chromium, engine.site, engine.path) as page:
+            engine.type(page, query)
+            page.page.wait_for_timeout(300)
+            fetched = [u for u in page.requests if u.startswith(page.base) and engine.owns(u)]
+            raw, packed = _bytes(engine.site, page.base, fetched)
+            downloads.append({"query": query, "requests": len(fetched), "bytes": raw, "gzip_bytes": packed})
+    times = [r["seconds"] for r in rows]
+    sections: dict[str, list[int]] = {}
+    for r in rows:
+        sections.setdefault(r["section"], [0, 0])
+        sections[r["section"]][0] += r["hit"]
+        sections[r["section"]][1] += 1
+    return {"hits": sum(r["hit"] for r in rows), "queries": len(rows), "sections": sections,
+            "median_s": statistics.median(times), "max_s": max(times),
+            "first_bytes_median": statistics.median(d["bytes"] for d in downloads),
+            "first_bytes_max": max(d["bytes"] for d in downloads),
+            "first_gzip_median": statistics.median(d["gzip_bytes"] for d in downloads),
+            "first_gzip_max": max(d["gzip_bytes"] for d in downloads),
+            "misses": [f"[{r['section']}] {r['query']} → {r['guide']}" for r in rows if not r["hit"]],
+            "first": downloads}
+
+
+def peer_comparison(site: Path, workdir: Path, tests_dir: Path, peer: str = "pagefind",
+                    progress: Callable[[str], None] = print) -> dict:
+    """Our search and the peer's on the same built site and the same query set, side by side."""
+    if peer not in PEERS:
+        raise BenchError(f"未知的对照检索“{peer}”，可选：{'、'.join(PEERS)}")
+    from .peer import pagefind_site
+
+    sys.path.insert(0, str(tests_dir))
+    try:
+        import browser as kb_browser  # tests/browser.py
+    finally:
+        sys.path.remove(str(tests_dir))
+    site = Path(site)
+    peer_dir = Path(workdir) / "peer-pagefind"
+    progress(f"Pagefind 为 {site} 的副本建索引 …")
+    built = pagefind_site(site, peer_dir)
+    progress(f"Pagefind：{built['pages']} 个页面，{built['index_s']:.1f} s，{built['bundle_bytes'] / 1024:.0f} KB")
+    cases = query_cases(tests_dir)
+    ours_bytes = _dir_bytes(site / "search")
+    data_bytes = sum(f.stat().st_size for f in (peer_dir / "pagefind").rglob("*") if f.is_file()
+                     and (f.parent.name in ("index", "fragment") or f.suffix in (".pf_meta",) or f.name == "pagefind-entry.json"))
+    out = {"peer": peer, "peer_pages": built["pages"], "peer_index_s": built["index_s"]}
+    with kb_browser.browser() as chromium:
+        for key, engine, size in (("ours", _ours(site), ours_bytes), ("peer", _pagefind(peer_dir), built["bundle_bytes"])):
+            progress(f"{engine.name}：在无头 Chromium 里输入 {len(cases)} 条查询 …")
+            result = _measure_engine(engine, chromium, kb_browser, cases, QUERIES)
+            result["index_bytes"] = size
+            out[key] = result
+            progress(f"{engine.name}：前三命中 {result['hits']}/{result['queries']}，中位 {result['median_s'] * 1000:.0f} ms，"
+                     f"最长 {result['max_s'] * 1000:.0f} ms")
+    out["peer"]["data_bytes"] = data_bytes
+    out["peer"]["name"] = peer
+    return out
+
+
+def format_peer(result: dict) -> str:
+    """The side-by-side table of one size."""
+    ours, peer = result["ours"], result["peer"]
+    rows = [["", "本站检索", "Pagefind"]]
+
+    def both(label, f):
+        rows.append([label, f(ours), f(peer)])
+
+    both("前三命中（hit@3）", lambda r: f"{r['hits']}/{r['queries']} = {r['hits'] / r['queries']:.1%}")
+    both("首次查询下载（中位 / 最多，gzip 后）",
+         lambda r: f"{r['first_gzip_median'] / 1024:.0f} / {r['first_gzip_max'] / 1024:.0f} KB")
+    both("首次查询下载（中位 / 最多，原始）",
+         lambda r: f"{r['first_bytes_median'] / 1024:.0f} / {r['first_bytes_max'] / 1024:.0f} KB")
+    both("响应时间（中位 / 最长）", lambda r: f"{r['median_s'] * 1000:.0f} / {r['max_s'] * 1000:.0f} ms")
+    both("索引大小", lambda r: f"{r['index_bytes'] / 2**20:.2f} MB")
+    sections = list(ours["sections"])
+    for section in sections:
+        both(f"  {section}", lambda r, s=section: "{}/{}".format(*r["sections"].get(s, [0, 0])))
+    widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)) for row in rows)
+
+
 # -- the whole run ------------------------------------------------------------------------------
 def format_table(results: list[dict]) -> str:
     rows = [[header for _, header, _ in COLUMNS]]
@@ -498,7 +670,8 @@ def growth(results: list[dict]) -> list[dict]:
 
 
 def run(sizes: list[int], root: Path | str = ".", *, workdir: Path | str | None = None, repeat: int = 2,
-        keep: bool = False, serve: bool = False, browser: bool = False, json_path: Path | str | None = None,
+        keep: bool = False, serve: bool = False, browser: bool = False, peer: str | None = None,
+        json_path: Path | str | None = None,
         out: TextIO | None = None, err: TextIO | None = None) -> dict:
     """Measure every size in ``sizes``; print the table to ``out`` and return everything as a dict."""
     out = out or sys.stdout
@@ -522,6 +695,10 @@ def run(sizes: list[int], root: Path | str = ".", *, workdir: Path | str | None 
                 progress(f"[{n}] 在无头 Chromium 里检索 {len(QUERIES)} 个词 …")
                 result.update(search_latency(Path(result["workdir"]) / "project" / "site", root / "tests"))
                 progress(f"[{n}] 检索：中位 {result['search_median_s']:.3f} s，最长 {result['search_max_s']:.3f} s")
+            if peer:
+                workdir = Path(result["workdir"])
+                result["peer_comparison"] = peer_comparison(workdir / "project" / "site", workdir, root / "tests", peer,
+                                                            progress)
             report["results"].append(result)
             if not keep:
                 shutil.rmtree(result["workdir"], ignore_errors=True)
@@ -556,6 +733,10 @@ def format_summary(report: dict) -> str:
                 line += "；基准站改一页后更新 " + "、".join(f"{s:.1f} s" for s in r["anchor_serve_reload_s"]) + \
                         "（整站重建 " + "、".join(f"{s:.1f} s" for s in r.get("anchor_serve_rebuild_s", [])) + "）"
             lines.append(line)
+        if "peer_comparison" in r:
+            lines += ["", f"{r['records']} 条：本站检索与 {r['peer_comparison']['peer']['name']} 对照"
+                      f"（同一站点、同一查询集 tests/search_queries.yml，无头 Chromium）：",
+                      format_peer(r["peer_comparison"])]
         if "search_median_s" in r:
             lines.append(f"{r['records']} 条：浏览器检索 {len(r['queries'])} 个词，中位 {r['search_median_s'] * 1000:.0f} ms，"
                          f"最长 {r['search_max_s'] * 1000:.0f} ms；每次下载中位 {r['search_bytes_median'] / 1024:.0f} KB，"
