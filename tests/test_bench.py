@@ -61,3 +61,33 @@ def test_a_tiny_run_prints_the_table_and_sane_numbers(tmp_path):
 def test_bench_needs_at_least_one_size():
     result = CliRunner().invoke(main, ["bench"])
     assert result.exit_code == 2
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_pagefind_peer_indexes_a_copy_and_answers_the_same_queries(tmp_path):
+    from conftest import ROOT, mkdocs_build
+    from kb.peer import our_documents
+
+    project = make_project(tmp_path / "project")
+    assert mkdocs_build(project).returncode == 0
+    cases = [("词", "身份证", "sample-home-visit"), ("词", "老人换身份证", "sample-home-visit"),
+             ("繁体", "老人換身份證", "sample-home-visit"), ("拼音", "shenfenzheng", "sample-home-visit")]
+    result = bench.peer_comparison(project / "site", tmp_path / "work", ROOT / "tests", cases=cases,
+                                   first=["身份证"], progress=lambda _: None)
+    ours, peer = result["ours"], result["peer"]
+    assert ours["hits"] == 4 and ours["sections"] == {"词": [2, 2], "繁体": [1, 1], "拼音": [1, 1]}
+    assert peer["sections"]["词"][0] >= 1  # Pagefind finds the guide by its plain name too
+    assert peer["sections"]["拼音"] == [0, 1]  # and knows no pinyin
+    # the pages our index lists: the published guide and the hand-written pages
+    assert result["peer_pages"] == len(our_documents(project / "site")) >= 2
+    for r in (ours, peer):
+        assert 0 < r["median_s"] <= r["max_s"] < 15
+        assert 0 < r["first_gzip_median"] <= r["first_bytes_median"]
+        assert r["index_bytes"] > 0
+    assert 0 < peer["data_bytes"] < peer["index_bytes"]
+    # Pagefind and its page live in the bench's work folder only, never in the site
+    assert (tmp_path / "work" / "peer-pagefind" / "pagefind" / "pagefind.js").is_file()
+    assert not (project / "site" / "pagefind").exists() and not list((project / "site").rglob("*pagefind*"))
+    table = bench.format_peer(result)
+    assert "Pagefind" in table and "前三命中" in table

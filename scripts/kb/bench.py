@@ -588,8 +588,14 @@ def _measure_engine(engine: _Engine, chromium, kb_browser, cases, first) -> dict
 
 
 def peer_comparison(site: Path, workdir: Path, tests_dir: Path, peer: str = "pagefind",
-                    progress: Callable[[str], None] = print) -> dict:
-    """Our search and the peer's on the same built site and the same query set, side by side."""
+                    progress: Callable[[str], None] = print, cases: list[tuple[str, str, str]] | None = None,
+                    first: list[str] = QUERIES) -> dict:
+    """Our search and the peer's on the same built site and the same query set, side by side.
+
+    ``cases`` are (section, query, expected guide id), by default the query set of
+    ``tests_dir``; ``first`` the queries whose download is measured each in a fresh
+    browser context (nothing cached), by default the counter words of ``QUERIES``.
+    """
     if peer not in PEERS:
         raise BenchError(f"未知的对照检索“{peer}”，可选：{'、'.join(PEERS)}")
     from .peer import pagefind_site
@@ -604,7 +610,7 @@ def peer_comparison(site: Path, workdir: Path, tests_dir: Path, peer: str = "pag
     progress(f"Pagefind 为 {site} 的副本建索引 …")
     built = pagefind_site(site, peer_dir)
     progress(f"Pagefind：{built['pages']} 个页面，{built['index_s']:.1f} s，{built['bundle_bytes'] / 1024:.0f} KB")
-    cases = query_cases(tests_dir)
+    cases = cases or query_cases(tests_dir)
     ours_bytes = _dir_bytes(site / "search")
     data_bytes = sum(f.stat().st_size for f in (peer_dir / "pagefind").rglob("*") if f.is_file()
                      and (f.parent.name in ("index", "fragment") or f.suffix in (".pf_meta",) or f.name == "pagefind-entry.json"))
@@ -612,7 +618,7 @@ def peer_comparison(site: Path, workdir: Path, tests_dir: Path, peer: str = "pag
     with kb_browser.browser() as chromium:
         for key, engine, size in (("ours", _ours(site), ours_bytes), ("peer", _pagefind(peer_dir), built["bundle_bytes"])):
             progress(f"{engine.name}：在无头 Chromium 里输入 {len(cases)} 条查询 …")
-            result = _measure_engine(engine, chromium, kb_browser, cases, QUERIES)
+            result = _measure_engine(engine, chromium, kb_browser, cases, first)
             result["index_bytes"] = size
             out[key] = result
             progress(f"{engine.name}：前三命中 {result['hits']}/{result['queries']}，中位 {result['median_s'] * 1000:.0f} ms，"
