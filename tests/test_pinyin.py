@@ -12,13 +12,13 @@ def test_syllable_bigrams_follow_the_reading_in_context():
 def test_initials_of_a_word():
     assert pinyin.initials("身份证") == "^sfz"
     assert pinyin.initials("营业执照") == "^yyzz"
-    assert pinyin.initials("证") is None  # one character is no abbreviation
+    assert pinyin.initials("证") is None and pinyin.initials("身份") is None  # too short to stand for one word
 
 
 def test_characters_beyond_the_bmp_have_readings_or_break_the_run():
     assert pinyin.run_syllables("𫖯𠀀") == ("fu", "he")
     assert pinyin.run_syllables("字\U00030000字") == ("zi", None, "zi")  # Extension G: no data, no term
-    assert pinyin.bigrams("字\U00030000字") == set()
+    assert pinyin.bigrams("字\U00030000字") == frozenset()
 
 
 def test_the_syllable_inventory_is_what_pypinyin_writes():

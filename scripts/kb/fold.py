@@ -127,9 +127,9 @@ class Folder:
             for key, value in self._rules(opencc_phrases(), traditional=True).items()
             if key not in self.rules
         }
-        self._lengths = sorted({len(k) for k in self.rules}, reverse=True)
-        starts = sorted({re.escape(k[0]) for k in self.rules})
-        self._starts = re.compile("[" + "".join(starts) + "]") if starts else None
+        # longest first at each position, left to right (the worker does the same)
+        keys = sorted(self.rules, key=lambda k: (-len(k), k))
+        self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
 
     def _rules(self, pairs, traditional: bool = False) -> dict[str, str]:
         """Folded (key, value) pairs of the same length; ``traditional``: only keys
@@ -150,23 +150,9 @@ class Folder:
     def fold(self, text: str) -> str:
         """``text`` as the index and the worker see it (same length as ``fold_chars``)."""
         text = self.fold_chars(text)
-        if self._starts is None or not self._starts.search(text):
+        if self._pattern is None:
             return text
-        out: list[str] = []
-        i = 0
-        n = len(text)
-        rules = self.rules
-        while i < n:
-            for length in self._lengths:
-                value = rules.get(text[i : i + length]) if i + length <= n else None
-                if value is not None:
-                    out.append(value)
-                    i += length
-                    break
-            else:
-                out.append(text[i])
-                i += 1
-        return "".join(out)
+        return self._pattern.sub(lambda match: self.rules[match.group()], text)
 
     def table_for(self, chars: set[str], terms) -> dict:
         """What the worker needs for an index with these characters and terms.

@@ -8,7 +8,7 @@ see ``fold.py``), with the readings ``pypinyin`` gives in context (银行 hang):
   any part of a longer name is found, with or without spaces between syllables
   (the worker cuts what was typed into syllables);
 - initials, ``^sfz``, of the whole run (up to ``INITIALS_MAX`` characters), of
-  each word jieba finds in it and of every two or three words in a row (up to
+  each word of three or more characters jieba finds in it and of every two or three words in a row (up to
   ``SPAN_MAX`` characters: 不定时工作制 is 不定时 + 工作制, ``^bdsgzz``), so the
   usual abbreviations work.
 
@@ -27,6 +27,9 @@ from pypinyin.pinyin_dict import pinyin_dict
 
 #: Longest run whose initials are indexed whole (longer ones only by their words).
 INITIALS_MAX = 8
+#: Shortest word with an initials term: two letters (sb, yb) stand for dozens of words
+#: and would cost a posting in nearly every record (measured: a third of the initials' bytes).
+INITIALS_MIN = 3
 #: Longest run of two or three consecutive words whose initials are indexed.
 SPAN_MAX = 6
 #: The prefix of an initials term: keeps ``^sfz`` apart from a word typed in Latin letters.
@@ -62,15 +65,17 @@ def run_syllables(run: str) -> tuple[str | None, ...]:
     return tuple(s if s and s.isascii() and s.isalpha() else None for s in out)
 
 
-def bigrams(run: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def bigrams(run: str) -> frozenset[str]:
     """Syllable bigram terms of a Chinese run (``shen'fen``)."""
     s = run_syllables(run)
-    return {f"{a}{JOIN}{b}" for a, b in zip(s, s[1:]) if a and b}
+    return frozenset(f"{a}{JOIN}{b}" for a, b in zip(s, s[1:]) if a and b)
 
 
+@lru_cache(maxsize=100_000)
 def initials(word: str) -> str | None:
-    """The initials term of a word of two or more characters (``^sfz``), ``None`` if a character has no reading."""
-    if len(word) < 2:
+    """The initials term of a word of ``INITIALS_MIN`` or more characters (``^sfz``), ``None`` if a character has no reading."""
+    if len(word) < INITIALS_MIN:
         return None
     s = run_syllables(word)
     if not all(s):
@@ -78,7 +83,7 @@ def initials(word: str) -> str | None:
     return INITIALS + "".join(x[0] for x in s)
 
 
-def spans(words: list[str]) -> set[str]:
+def spans(words) -> set[str]:
     """Two or three consecutive words of a run (jieba's cut), up to ``SPAN_MAX`` characters."""
     out: set[str] = set()
     for i in range(len(words)):

@@ -218,7 +218,7 @@ function latinReadings(words) {
     for (let i = 0; i + 1 < cut.length; i++) grams.add(cut[i] + JOIN + cut[i + 1]);
     readings.push(reading([...grams], PINYIN_FACTOR));
   }
-  if (words.length === 1 && words[0].length >= 2 && words[0].length <= 10) {
+  if (words.length === 1 && words[0].length >= 3 && words[0].length <= 10) { // pinyin.py: INITIALS_MIN
     readings.push(reading([INITIALS + words[0]], INITIALS_FACTOR));
   }
   return readings;
