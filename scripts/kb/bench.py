@@ -583,7 +583,8 @@ def _measure_engine(engine: _Engine, chromium, kb_browser, cases, first) -> dict
             "first_bytes_max": max(d["bytes"] for d in downloads),
             "first_gzip_median": statistics.median(d["gzip_bytes"] for d in downloads),
             "first_gzip_max": max(d["gzip_bytes"] for d in downloads),
-            "misses": [f"[{r['section']}] {r['query']} → {r['guide']}" for r in rows if not r["hit"]],
+            "misses": [f"[{r['section']}] {r['query']} → {r['guide']}；前三：{' | '.join(r['top']) or '（无）'}"
+                       for r in rows if not r["hit"]],
             "first": downloads}
 
 
