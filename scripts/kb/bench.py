@@ -487,10 +487,22 @@ def query_cases(tests_dir: Path) -> list[tuple[str, str, str]]:
     return [(section, str(q), guide) for section, groups in data.items() for guide, qs in groups.items() for q in qs]
 
 
-def _hit(href: str, guide: str) -> bool:
-    """A result is the expected guide, or one of its copies in a grown knowledge base (``<id>-r00001``)."""
-    path = href.split("#")[0].split("?")[0]
-    return re.search(rf"guides/{re.escape(guide[:_ID_BASE])}(-r[0-9]{{5}})?(/|/index\.html|\.html)?$", path) is not None
+def _guide_pattern(urls, guide: str) -> re.Pattern:
+    """The URL of a guide (as the build names it, see kb/urls.py), or of one of its copies in
+    a grown knowledge base (``<id>-r00001``), at the end of a result's link."""
+    from .urls import guide_src
+
+    marker = "kbbenchguideid"
+    url = urls.url(guide_src(marker))
+    ident = rf"{re.escape(guide[:_ID_BASE])}(-r[0-9]{{5}})?"
+    pattern = re.escape(url).replace(marker, ident)
+    if url.endswith("/"):
+        pattern += "(index\\.html)?"
+    return re.compile(pattern + "$")
+
+
+def _hit(href: str, pattern: re.Pattern) -> bool:
+    return pattern.search(href.split("#")[0].split("?")[0]) is not None
 
 
 def _bytes(site: Path, base: str, urls: list[str]) -> tuple[int, int]:
@@ -556,13 +568,14 @@ def _pagefind(site: Path) -> _Engine:
                    "#results a", lambda url: "/pagefind/" in url)
 
 
-def _measure_engine(engine: _Engine, chromium, kb_browser, cases, first) -> dict:
+def _measure_engine(engine: _Engine, chromium, kb_browser, cases, first, urls) -> dict:
     rows = []
     with kb_browser.visit(chromium, engine.site, engine.path) as page:
         for section, query, guide in cases:
             seconds, hrefs = engine.type(page, query)
+            pattern = _guide_pattern(urls, guide)
             rows.append({"section": section, "query": query, "guide": guide, "seconds": seconds,
-                         "hit": any(_hit(h, guide) for h in hrefs[:3]), "top": hrefs[:3]})
+                         "hit": any(_hit(h, pattern) for h in hrefs[:3]), "top": hrefs[:3]})
     downloads = []
     for query in first:  # each in a fresh browser context: nothing cached
         with kb_browser.visit(chromium, engine.site, engine.path) as page:
@@ -616,10 +629,13 @@ def peer_comparison(site: Path, workdir: Path, tests_dir: Path, peer: str = "pag
     data_bytes = sum(f.stat().st_size for f in (peer_dir / "pagefind").rglob("*") if f.is_file()
                      and (f.parent.name in ("index", "fragment") or f.suffix in (".pf_meta",) or f.name == "pagefind-entry.json"))
     out = {"peer": peer, "peer_pages": built["pages"], "peer_index_s": built["index_s"]}
+    from .urls import project_urls
+
+    urls = project_urls(site.parent)  # the bench's layout: <project>/site
     with kb_browser.browser() as chromium:
         for key, engine, size in (("ours", _ours(site), ours_bytes), ("peer", _pagefind(peer_dir), built["bundle_bytes"])):
             progress(f"{engine.name}：在无头 Chromium 里输入 {len(cases)} 条查询 …")
-            result = _measure_engine(engine, chromium, kb_browser, cases, first)
+            result = _measure_engine(engine, chromium, kb_browser, cases, first, urls)
             result["index_bytes"] = size
             out[key] = result
             progress(f"{engine.name}：前三命中 {result['hits']}/{result['queries']}，中位 {result['median_s'] * 1000:.0f} ms，"
