@@ -19,7 +19,7 @@ def test_a_revision_after_the_review_is_a_warning_at_the_citation(tmp_path):
         "solutions/sample-home-visit.yml:16: legal_basis[0].article: 警告：依据修订后待复核："
         "《中华人民共和国居民身份证法》第十一条（本提示引用第十一条第一款）于 2026-11-25 修订（2027-03-01 起施行），"
         "本工作提示最近一次复核在 2026-11-01，尚未按修订后的条文复核。复核后更新 review.reviewed_on",
-        "检查通过：5 个文件，没有发现错误；另有 1 条警告（不影响检查结果和构建，请安排复核）。",
+        "检查通过：6 个文件，没有发现错误；另有 1 条警告（不影响检查结果和构建，请安排复核）。",
     ]
 
 
@@ -27,7 +27,7 @@ def test_the_review_after_the_revision_clears_the_warning(tmp_path):
     root = fixture_copy(tmp_path)
     set_law(root, "jumin-shenfenzheng-fa", revisions=[{**REVISION, "adopted": "2026-10-01", "effective": "2026-10-01"}])
     result = run_kb("--root", str(root), "check")
-    assert (result.returncode, result.stdout) == (0, "检查通过：5 个文件，没有发现问题。\n")
+    assert (result.returncode, result.stdout) == (0, "检查通过：6 个文件，没有发现问题。\n")
 
 
 def test_warnings_in_json_carry_their_severity(tmp_path):
