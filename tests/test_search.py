@@ -68,6 +68,8 @@ def test_a_build_imports_no_jieba_and_prints_no_warning(tmp_path):
     """jieba imports pkg_resources, which setuptools 80–81 deprecate with a warning;
     the index uses jieba-rs, and without jieba Material's search plugin does not import it."""
     project = make_project(tmp_path / "project")
+    config = project / "mkdocs.yml"  # a deployable site: the missing-site_url warning is another test's
+    config.write_text(config.read_text(encoding="utf-8") + "\nsite_url: https://kb.example.gov.cn/\n", encoding="utf-8")
     env = {**os.environ, "PYTHONWARNINGS": "default"}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
                             env={**env, "NO_MKDOCS_2_WARNING": "1"})
