@@ -1,4 +1,4 @@
-"""The ``kb`` command: check, export, stats, new, impact, bench, publish, rollback, nginx-config.
+"""The ``kb`` command: check, export, import, stats, new, impact, bench, publish, rollback, nginx-config.
 
 Errors in the knowledge base are reported as lines and an exit code, never as
 a traceback: 0 clean, 1 problems found, 2 usage error.
@@ -123,21 +123,103 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today) -> None:
 @main.command()
 @click.option("--edition", type=click.Choice(EDITIONS), default=PUBLIC, show_default=True,
               help="public 公开版（只含已发布记录，不含内部字段）；internal 内部版（含草稿和内部字段）。")
+@click.option("--format", "fmt", type=click.Choice(["json", "xlsx", "docx"]), default="json", show_default=True,
+              help="json 输出到标准输出；xlsx 可编辑的 Excel 工作簿（用 kb import 导回）；docx 每条记录一份 Word 工作提示和一份汇编。")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="xlsx：输出的 .xlsx 文件；docx：输出目录；json：不给时输出到标准输出。")
+@click.option("--force", is_flag=True, help="输出文件或目录已存在时覆盖（默认不覆盖）。")
 @click.pass_context
-def export(ctx: click.Context, edition: str) -> None:
-    """把一个版本的全部记录导出为 JSON 数组（输出到标准输出）。
+def export(ctx: click.Context, edition: str, fmt: str, out: Path | None, force: bool) -> None:
+    """导出一个版本的全部记录：JSON（默认）、Excel 工作簿或 Word 工作提示。
 
-    每条记录的 legal_basis[].law 展开为登记表中的完整条目，url 为其指南页面（相对站点根目录，
-    按该版本 mkdocs 配置的 use_directory_urls 写成 guides/<id>/ 或 guides/<id>.html）。
+    \b
+    json：JSON 数组，legal_basis[].law 展开为登记表中的完整条目，url 为指南页面（相对站点根目录，
+          按该版本 mkdocs 配置的 use_directory_urls 写成 guides/<id>/ 或 guides/<id>.html）。
+    xlsx：--out FILE.xlsx，“事项”工作表每条记录一行，每个列表一个工作表，带下拉列表和“说明”工作表；
+          改好后用 kb import 导回（修改已有记录请导出内部版：--edition internal）。
+    docx：--out DIR，每条记录一份 DIR/<编号>.docx 和一份带目录的汇编；公开版不含任何内部信息。
     """
-    from .urls import project_urls
-
+    if fmt != "json" and out is None:
+        _fail(f"--format {fmt} 需要用 --out 指定输出{'文件（.xlsx）' if fmt == 'xlsx' else '目录'}", EXIT_USAGE)
     loaded = _load(ctx)
     _require_clean(loaded)
-    config = "mkdocs.internal.yml" if edition == "internal" and (ctx.obj["root"] / "mkdocs.internal.yml").is_file() \
-        else "mkdocs.yml"
-    views = Edition(edition, loaded.kb, project_urls(ctx.obj["root"], config)).views
-    click.echo(json.dumps(views, ensure_ascii=False, indent=2))
+    if fmt == "json":
+        from .urls import project_urls
+
+        config = "mkdocs.internal.yml" if edition == "internal" and (ctx.obj["root"] / "mkdocs.internal.yml").is_file() \
+            else "mkdocs.yml"
+        views = Edition(edition, loaded.kb, project_urls(ctx.obj["root"], config)).views
+        text = json.dumps(views, ensure_ascii=False, indent=2)
+        if out is None:
+            click.echo(text)
+            return
+        from .office.yaml_write import write_files
+
+        if out.exists() and not force:
+            _fail(f"{out} 已存在，不会覆盖；请换一个文件名，或加 --force 覆盖")
+        try:
+            write_files([(out, text + "\n", True)])
+        except OSError as exc:
+            _fail(f"无法写入 {out}：{exc.strerror or exc}")
+        return
+    if fmt == "xlsx":
+        from .office.xlsx_export import ExportError, write_workbook
+
+        try:
+            count = write_workbook(loaded.kb, edition, out, force=force)
+        except ExportError as exc:
+            _fail(str(exc))
+        click.echo(f"已导出 {count} 条记录到 {out}（{edition}）。改好后运行：kb import {out} --update --dry-run")
+        return
+    from .office.docx_export import ExportError as DocxError, write_documents
+
+    try:
+        written = write_documents(loaded.kb, edition, out, force=force)
+    except DocxError as exc:
+        _fail(str(exc))
+    click.echo(f"已导出 {written.records} 份工作提示和汇编 {written.compilation.name} 到 {out}/（{edition}）。")
+
+
+@main.command(name="import")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--update", is_flag=True, help="允许修改已有记录（先逐个字段列出改动）；不加时只新增记录。")
+@click.option("--dry-run", is_flag=True, help="只检查并列出会新增和修改什么，不写入任何文件。")
+@click.pass_context
+def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool) -> None:
+    """把 kb export --format xlsx 导出并改好的工作簿导回 solutions/<编号>.yml。
+
+    工作簿按 kb check 的全部规则检查，另查表格常见问题（公式、合并单元格、隐藏或改名的工作表、
+    存成数字的编号和日期、全角数字、多余的空格和换行、不是 xlsx 的文件等）；
+    每个问题一行：文件:工作表!单元格: 字段: 说明。有任何问题时一个文件都不写。
+    已有记录只在加 --update 时修改，并先逐个字段列出改动；没有改动的记录不重写。
+    退出码：0 成功，1 有问题（没有写入），2 用法错误。
+    """
+    from .office.xlsx_import import apply, plan_import, report_lines
+
+    root = ctx.obj["root"]
+    if not (root / "solutions").is_dir():
+        _fail(f"在 {root} 下找不到 solutions/ 目录；请在项目根目录运行，或用 --root 指定。", EXIT_USAGE)
+    if not workbook.is_file():
+        _fail(f"找不到工作簿文件：{workbook}", EXIT_USAGE)
+    plan = plan_import(root, workbook, update=update, display=str(workbook))
+    if plan.problems:
+        click.echo("\n".join(str(p) for p in plan.problems))
+        _fail(f"工作簿有 {len(plan.problems)} 个问题，没有写入任何文件。")
+    for line in report_lines(plan, root):
+        click.echo(line)
+    if dry_run:
+        click.echo(f"试运行（--dry-run）：会写入 {len(plan.changes)} 个文件，现在没有写入任何文件。")
+        return
+    if not plan.changes:
+        click.echo("没有需要写入的改动。")
+        return
+    try:
+        apply(plan)
+    except FileExistsError as exc:
+        _fail(f"{exc.filename} 在导入过程中被别人新建了，没有覆盖；请重新运行导入")
+    except OSError as exc:
+        _fail(f"写入失败：{exc.strerror or exc}（已写好的文件都是完整的）")
+    click.echo(f"已写入 {len(plan.changes)} 个文件。下一步：kb check，然后预览或提交。")
 
 
 @main.command()

@@ -1,0 +1,491 @@
+"""``kb export --format docx``: each record of an edition as a work prompt in Word, and a compilation.
+
+A work prompt is issued, filed and printed as an official document, so it is
+laid out as one (GB/T 9704-2012《党政机关公文格式》): A4, the type area
+156 × 225 mm (margins 37/35/28/26 mm), the title in 2号方正小标宋简体, body
+text in 3号仿宋_GB2312 on a fixed 28 pt line, first-level headings in 黑体,
+second-level in 楷体_GB2312, page numbers "— 1 —" in 4号宋体 in the footer
+(odd pages right, even pages left), all as a PAGE field so Word and WPS count
+them. Fonts are set on the East Asian attribute (``w:eastAsia``), which is the
+one Chinese text uses, with Times New Roman for Latin text and digits; the
+document's font table names the font each falls back to where the official
+one is not installed (仿宋_GB2312 → 仿宋, 方正小标宋简体 → 宋体, 楷体_GB2312 → 楷体).
+All of it is in named styles, never formatting on single runs.
+
+The content comes from ``edition.Edition``'s views only, never the raw
+records: a public document holds nothing the public edition does not show.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from lxml import etree
+
+from ..edition import Edition
+from ..model import STATUS_NAMES, KnowledgeBase
+from ..render import _time_limit as time_limit_text
+
+#: East Asian font of each role, and the font Word/WPS should use where it is not installed.
+FONTS = {
+    "title": ("方正小标宋简体", "宋体"),
+    "body": ("仿宋_GB2312", "仿宋"),
+    "heading": ("黑体", "SimHei"),
+    "subheading": ("楷体_GB2312", "楷体"),
+    "page": ("宋体", "SimSun"),
+}
+LATIN = "Times New Roman"
+#: 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12.
+SIZE_TITLE, SIZE_BODY, SIZE_PAGE, SIZE_TABLE = Pt(22), Pt(16), Pt(14), Pt(12)
+LINE = Pt(28)  # 22 lines on the 225 mm type area
+MARKER = ".kb-docx-export"
+EDITION_NAMES = {"public": "公开版", "internal": "内部版"}
+NUMERALS = "一二三四五六七八九十"
+
+# Style names (the built-in ones are what a table of contents and the navigation pane use).
+TITLE, H1, H2, BODY, META, TABLE_TEXT, TABLE_HEAD, PAGE_NO, TOC1 = (
+    "Title", "Heading 1", "Heading 2", "KB 正文", "KB 文号", "KB 表格文字", "KB 表格标题", "KB 页码", "toc 1")
+
+
+class ExportError(Exception):
+    """The documents could not be written (the message says why, in Chinese)."""
+
+
+@dataclass
+class Written:
+    records: int
+    compilation: Path
+
+
+def compilation_name(edition_name: str) -> str:
+    return f"工作提示汇编-{EDITION_NAMES[edition_name]}.docx"
+
+
+# -- styles ------------------------------------------------------------------------------------------
+
+def _fonts(rpr_owner, role: str) -> None:
+    """Set the East Asian font of a style (or the document defaults), Latin text in Times New Roman."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)  # a theme font would win over the names below
+    fonts.set(qn("w:ascii"), LATIN)
+    fonts.set(qn("w:hAnsi"), LATIN)
+    fonts.set(qn("w:cs"), LATIN)
+    fonts.set(qn("w:eastAsia"), FONTS[role][0])
+    fonts.set(qn("w:hint"), "eastAsia")
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _paragraph_style(doc, name: str, role: str, size, *, base: str | None = None, bold: bool = False,
+                     align=None, indent: bool = False, exact: bool = True, before: int = 0, after: int = 0,
+                     page_break: bool = False, outline: int | None = None):
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if base:
+        style.base_style = styles[base]
+    style.hidden = False
+    style.quick_style = True
+    font = style.font
+    font.size = size
+    font.bold = bold
+    font.italic = False
+    font.color.rgb = RGBColor(0, 0, 0)
+    _fonts(style.element, role)
+    fmt = style.paragraph_format
+    fmt.alignment = align
+    fmt.first_line_indent = Pt(size.pt * 2) if indent else Pt(0)
+    fmt.left_indent = Pt(0)
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if exact:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = LINE if size.pt <= 16 else Pt(size.pt * 1.6)
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.page_break_before = page_break
+    fmt.keep_with_next = name in (TITLE, H1, H2, TABLE_HEAD)
+    fmt.widow_control = True
+    if outline is not None:
+        ppr = style.element.get_or_add_pPr()
+        level = ppr.find(qn("w:outlineLvl"))
+        if level is None:
+            level = OxmlElement("w:outlineLvl")
+            ppr.append(level)
+        level.set(qn("w:val"), str(outline))
+    return style
+
+
+def _styles(doc, compilation: bool) -> None:
+    """The named styles of a work prompt; in the compilation each record title is a level-1 heading."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    if rpr_default is not None:
+        class _Owner:  # the defaults' rPr, with the same helper as a style
+            @staticmethod
+            def get_or_add_rPr():
+                rpr = rpr_default.find(qn("w:rPr"))
+                if rpr is None:
+                    rpr = OxmlElement("w:rPr")
+                    rpr_default.append(rpr)
+                return rpr
+
+        _fonts(_Owner, "body")
+    _paragraph_style(doc, "Normal", "body", SIZE_BODY)
+    _paragraph_style(doc, BODY, "body", SIZE_BODY, base="Normal", indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    title = _paragraph_style(doc, TITLE, "title", SIZE_TITLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER,
+                             before=0, after=12)
+    border = title.element.get_or_add_pPr().find(qn("w:pBdr"))
+    if border is not None:  # the template's Title has a rule under it; an official title has none
+        border.getparent().remove(border)
+    if compilation:
+        _paragraph_style(doc, H1, "title", SIZE_TITLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER,
+                         after=12, page_break=True, outline=0)
+        _paragraph_style(doc, H2, "heading", SIZE_BODY, base="Normal", indent=True, outline=1)
+    else:
+        _paragraph_style(doc, H1, "heading", SIZE_BODY, base="Normal", indent=True, outline=0)
+        _paragraph_style(doc, H2, "subheading", SIZE_BODY, base="Normal", indent=True, outline=1)
+    _paragraph_style(doc, META, "body", SIZE_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+    _paragraph_style(doc, TABLE_TEXT, "body", SIZE_TABLE, base="Normal", exact=False)
+    _paragraph_style(doc, TABLE_HEAD, "heading", SIZE_TABLE, base="Normal", exact=False,
+                     align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, PAGE_NO, "page", SIZE_PAGE, base="Normal", exact=False)
+    _paragraph_style(doc, TOC1, "body", SIZE_BODY, base="Normal")
+
+
+def _font_table(doc) -> None:
+    """Name the fallback of each official font in the font table (``w:altName``), with the GB2312 charset."""
+    part = next((r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable")), None)
+    if part is None:  # pragma: no cover - python-docx's template has one
+        return
+    root = etree.fromstring(part.blob)
+    for font in root.findall(qn("w:font")):
+        if font.get(qn("w:name")) in {name for name, _ in FONTS.values()}:
+            root.remove(font)
+    for name, fallback in dict(FONTS.values()).items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        alt = etree.SubElement(font, qn("w:altName"))
+        alt.set(qn("w:val"), fallback)
+        charset = etree.SubElement(font, qn("w:charset"))
+        charset.set(qn("w:val"), "86")  # GB2312
+        family = etree.SubElement(font, qn("w:family"))
+        family.set(qn("w:val"), "modern" if "仿宋" in name or "黑体" in name else "roman")
+        pitch = etree.SubElement(font, qn("w:pitch"))
+        pitch.set(qn("w:val"), "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _page_number(paragraph) -> None:
+    """ "— N —" with N a PAGE field."""
+    paragraph.add_run("— ")
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = text
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+    paragraph.add_run(" —")
+
+
+def _page_setup(doc) -> None:
+    doc.settings.odd_and_even_pages_header_footer = True
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(22)  # the number's top 7 mm below the type area (35 mm margin)
+        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+            footer.is_linked_to_previous = False
+            paragraph = footer.paragraphs[0]
+            paragraph.style = doc.styles[PAGE_NO]
+            paragraph.alignment = align
+            paragraph.paragraph_format.left_indent = Pt(SIZE_PAGE.pt) if align == WD_ALIGN_PARAGRAPH.LEFT else None
+            paragraph.paragraph_format.right_indent = Pt(SIZE_PAGE.pt) if align == WD_ALIGN_PARAGRAPH.RIGHT else None
+            _page_number(paragraph)
+
+
+@lru_cache(maxsize=2)
+def _template(compilation: bool) -> tuple[bytes, dict[str, str]]:
+    """A styled, laid-out empty document (saved once, opened per record), and its style ids by name."""
+    doc = Document()
+    _styles(doc, compilation)
+    _font_table(doc)
+    _page_setup(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    ids = {name: doc.styles[name].style_id for name in (TITLE, H1, H2, BODY, META, TABLE_TEXT, TABLE_HEAD, TOC1)}
+    return buffer.getvalue(), ids
+
+
+def _new_document(title: str, compilation: bool):
+    blob, ids = _template(compilation)
+    doc = Document(io.BytesIO(blob))
+    doc.kb_style_ids = ids  # looking a style up by name scans every style: once per export is enough
+    props = doc.core_properties
+    props.title = title
+    props.author = "kb export"
+    props.language = "zh-CN"
+    return doc
+
+
+# -- content ---------------------------------------------------------------------------------------
+
+def _numbered(n: int) -> str:
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def _add(container, text: str, style: str, doc):
+    """A paragraph in a named style (set by id: see _new_document)."""
+    paragraph = container.add_paragraph(text)
+    paragraph._p.style = doc.kb_style_ids[style]
+    return paragraph
+
+
+def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    header_pr = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # repeat the header row on every page
+    header_pr.append(repeat)
+    for cell, text, width in zip(header.cells, headers, widths):
+        cell.width = Mm(width)
+        cell.paragraphs[0].text = text
+        cell.paragraphs[0]._p.style = doc.kb_style_ids[TABLE_HEAD]
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text, width in zip(cells, values, widths):
+            cell.width = Mm(width)
+            lines = text.split("\n")
+            cell.paragraphs[0].text = lines[0]
+            cell.paragraphs[0]._p.style = doc.kb_style_ids[TABLE_TEXT]
+            for line in lines[1:]:
+                _add(cell, line, TABLE_TEXT, doc)
+
+
+class _Prompt:
+    """Writes one record's work prompt into a document, sections numbered as they appear."""
+
+    def __init__(self, doc, view: dict, edition: Edition, title_style: str, heading_style: str):
+        self.doc, self.view, self.edition = doc, view, edition
+        self.title_style, self.heading_style = title_style, heading_style
+        self.count = 0
+
+    def heading(self, text: str) -> None:
+        self.count += 1
+        _add(self.doc, f"{_numbered(self.count)}、{text}", self.heading_style, self.doc)
+
+    def para(self, text: str) -> None:
+        _add(self.doc, text, BODY, self.doc)
+
+    def items(self, texts: list[str]) -> None:
+        for n, text in enumerate(texts, 1):
+            self.para(f"{n}．{text}")
+
+    def write(self) -> None:
+        v, doc = self.view, self.doc
+        _add(doc, v["title"], self.title_style, doc)
+        meta = f"编号：{v['id']}　领域：{v['domain']}　难办类型：{v['category']}"
+        if v["status"] != "published":
+            meta += f"　状态：{STATUS_NAMES.get(v['status'], v['status'])}（未发布）"
+        _add(doc, meta, META, doc)
+        self.para(v["summary"])
+        self.heading("适用情形")
+        self.items(v["applies_when"])
+        if v.get("not_applicable"):
+            self.heading("不适用情形")
+            self.items(v["not_applicable"])
+        self.heading("办理依据")
+        for n, entry in enumerate(v["legal_basis"], 1):
+            law = entry["law"]
+            note = f"（{law['status']}）" if law.get("status") and law["status"] != "现行有效" else ""
+            number = f"（{law['doc_number']}）" if law.get("doc_number") else ""
+            self.para(f"{n}．{law['title']}{number}{note}{entry['article']}：{entry['provision']}")
+        self.heading("办理流程")
+        rows = []
+        for n, step in enumerate(v["procedure"], 1):
+            detail = [step["action"]]
+            if step.get("materials"):
+                detail.append("材料：" + "、".join(step["materials"]))
+            if step.get("output"):
+                detail.append("结果：" + step["output"])
+            rows.append([str(n), step["title"], "\n".join(detail), step["department"], time_limit_text(step["time_limit"])])
+        _table(doc, ["序号", "步骤", "具体做法", "责任部门", "时限"], rows, [12, 26, 70, 28, 20])
+        departments = v["departments"]
+        line = f"承诺办结时限：{time_limit_text(v['time_limit'])}。牵头部门：{departments['lead']}。"
+        if departments.get("cooperating"):
+            line += f"配合部门：{'、'.join(departments['cooperating'])}。"
+        self.para(line)
+        if v.get("materials"):
+            self.heading("所需材料")
+            for n, item in enumerate(v["materials"], 1):
+                need = "" if "required" not in item else ("（必需）" if item["required"] else "（非必需，可容缺）")
+                note = f"：{item['note']}" if item.get("note") else ""
+                self.para(f"{n}．{item['name']}{need}{note}")
+        if v.get("faq"):
+            self.heading("常见问题")
+            for n, item in enumerate(v["faq"], 1):
+                self.para(f"问{n}：{item['question']}")
+                self.para(f"答：{item['answer']}")
+        if self.edition.internal:
+            self._internal()
+        self.heading("复核信息")
+        review = v["review"]
+        self.para(f"复核责任：{review['owner']}；最近复核：{review['reviewed_on']}；下次复核：{review['next_review']}。")
+        sources = [f"{s['title']}（{s['publisher']}，{s['date']}）" for s in v["sources"]]
+        self.para("来源：" + "；".join(sources) + "。")
+        if v.get("changelog"):
+            self.para("修订记录：" + "；".join(f"{c['date']} {c['change']}" for c in v["changelog"]))
+
+    def _internal(self) -> None:
+        v = self.view
+        internal = v.get("internal") or {}
+        if internal:
+            self.heading("内部信息（仅限内部使用）")
+            if internal.get("contacts"):
+                rows = [[c["role"], c["department"], c["channel"], c.get("when", "")] for c in internal["contacts"]]
+                _table(self.doc, ["岗位或科室", "所在部门", "联系渠道", "何时联系"], rows, [36, 36, 40, 44])
+            if internal.get("staff_notes"):
+                self.para(f"工作人员备注：{internal['staff_notes']}")
+            if internal.get("risk_notes"):
+                self.para(f"容错免责与风险提示：{internal['risk_notes']}")
+        if v.get("cases"):
+            self.heading("典型个案（已脱敏，仅限内部使用）")
+            for case in v["cases"]:
+                self.para(f"{case['ref']}（{case['date']}，{case['region']}）：{case['summary']}结果：{case['outcome']}")
+
+
+def _toc(doc, titles: list[str]) -> None:
+    """A TOC field over the level-1 headings, pre-filled with the titles; Word fills in page numbers on open."""
+    first = _add(doc, "", TOC1, doc)
+    runs = []
+    for kind, text in (("begin", None), ("instr", ' TOC \\o "1-1" \\h \\z \\u '), ("separate", None)):
+        run = first.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        runs.append(run)
+    paragraph = first
+    for index, title in enumerate(titles):
+        if index:
+            paragraph = _add(doc, "", TOC1, doc)
+        paragraph.add_run(f"{index + 1}．{title}")
+    end = paragraph.add_run()
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), "end")
+    end._r.append(char)
+    settings = doc.settings.element
+    update = settings.find(qn("w:updateFields"))
+    if update is None:
+        update = OxmlElement("w:updateFields")
+        settings.append(update)
+    update.set(qn("w:val"), "true")
+
+
+def prompt_document(view: dict, edition: Edition):
+    doc = _new_document(view["title"], compilation=False)
+    _Prompt(doc, view, edition, TITLE, H1).write()
+    return doc
+
+
+def compilation_document(edition: Edition, today: date | None = None):
+    name = EDITION_NAMES[edition.name]
+    doc = _new_document(f"工作提示汇编（{name}）", compilation=True)
+    _add(doc, f"工作提示汇编（{name}）", TITLE, doc)
+    _add(doc, f"共 {len(edition.views)} 项　{(today or date.today()).isoformat()} 导出", META, doc)
+    _add(doc, "目　录", TITLE, doc)
+    _toc(doc, [v["title"] for v in edition.views])
+    for view in edition.views:
+        _Prompt(doc, view, edition, H1, H2).write()
+    return doc
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+def _is_previous_export(folder: Path) -> bool:
+    return (folder / MARKER).is_file() and all(
+        p.name == MARKER or (p.is_file() and p.suffix == ".docx") for p in folder.iterdir())
+
+
+def write_documents(kb: KnowledgeBase, edition_name: str, out: Path, force: bool = False,
+                    today: date | None = None) -> Written:
+    """Write ``out/<id>.docx`` for every record of the edition and the compilation beside them.
+
+    ``out`` must not exist, be empty, or (with ``force``) hold a previous export of
+    this command, which is then replaced as a whole: the new folder is built beside
+    it and renamed into place, so no stale document of a record no longer in the
+    edition (or of the other edition) stays behind. Raises ExportError otherwise.
+    """
+    out = Path(out)
+    if out.exists():
+        if not out.is_dir():
+            raise ExportError(f"{out} 已存在且不是目录")
+        if any(out.iterdir()):
+            if not force:
+                raise ExportError(f"{out} 已存在且不是空目录，不会覆盖；请换一个目录，或加 --force 替换上次导出的文档")
+            if not _is_previous_export(out):
+                raise ExportError(f"{out} 里有不是 kb export 导出的文件，即使加 --force 也不会替换；请换一个空目录")
+    edition = Edition(edition_name, kb)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    staging.chmod(0o777 & ~mask)  # mkdtemp makes it private; the folder is for colleagues to open
+    try:
+        for view in edition.views:
+            prompt_document(view, edition).save(staging / f"{view['id']}.docx")
+        compilation = staging / compilation_name(edition_name)
+        compilation_document(edition, today).save(compilation)
+        (staging / MARKER).write_text(f"kb export --format docx --edition {edition_name}\n", encoding="utf-8")
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, old / "previous")
+            os.replace(staging, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except OSError as exc:
+        raise ExportError(f"无法写入 {out}：{exc.strerror or exc}") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return Written(len(edition.views), out / compilation_name(edition_name))
+

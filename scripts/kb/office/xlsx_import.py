@@ -1,0 +1,300 @@
+"""``kb import FILE.xlsx``: records from a workbook into ``solutions/``, checked like ``kb check``.
+
+The records read from the workbook (``xlsx_read``) are checked by the very
+checker ``kb check`` runs (``validate.check_sources``), as the knowledge base
+would be after the import: the registry and the records on disk, with each
+record of the workbook in place of its file. To do that each workbook record
+becomes an in-memory ``Document`` whose "line" for a JSON path is a number
+standing for the cell that value came from; every problem the checker finds in
+it is then named by that cell, ``kb.xlsx:办理流程!F7: procedure[2].time_limit.value:
+不能小于 1``. Problems in files on disk (another record with the same title)
+keep ``kb check``'s own form.
+
+Nothing is written when there is any problem. A record whose file exists
+changes only with ``update``; its changes are listed per field first. A
+workbook exported from the public edition (no internal fields, no drafts) may
+add records but never change one, since it would drop what it does not hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..load import SOLUTIONS_DIR, Document, display_path, load_sources
+from ..report import WHOLE_FILE, Problem, format_path, sort_problems
+from ..validate import check_sources
+from . import layout as L
+from . import yaml_write
+from .xlsx_read import CellProblem, Record, Workbook, read_workbook
+
+
+class _WorkbookDocument(Document):
+    """A record from a workbook, checked as if it were ``solutions/<id>.yml``."""
+
+    @property
+    def stem(self) -> str:
+        value = self.data.get("id") if isinstance(self.data, dict) else None
+        return value if isinstance(value, str) else ""
+
+
+@dataclass
+class Change:
+    record_id: str
+    title: str
+    path: Path
+    text: str
+    new: bool
+    fields: list = field(default_factory=list)  # lines describing what changes, per field
+    dropped_comments: int = 0
+
+
+@dataclass
+class Plan:
+    """What an import would do, or the problems that stop it."""
+
+    workbook: Workbook
+    problems: list = field(default_factory=list)  # CellProblem and Problem, in print order
+    changes: list = field(default_factory=list)  # Change, in workbook order
+    unchanged: list = field(default_factory=list)  # ids
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _strings(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+    if isinstance(data, str):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in _strings(v, path + (k,))]
+    if isinstance(data, list):
+        return [s for i, v in enumerate(data) for s in _strings(v, path + (i,))]
+    return []
+
+
+def _list_hint(path: tuple, record: Record, lay: L.Layout) -> str:
+    """For a problem about a whole list, which sheet its rows are on."""
+    if not path or not isinstance(path[-1], str):
+        return ""
+    bare = tuple(p for p in path if not isinstance(p, int))
+    sheet = lay.sheet_of_list(bare)
+    if sheet is None:
+        return ""
+    rid = record.id if isinstance(record.id, str) else ""
+    return f"（在“{sheet.name}”工作表中，编号为“{rid}”的行）"
+
+
+class _Cells:
+    """Numbers standing for cells: the "line" of a workbook value is its cell's number."""
+
+    def __init__(self):
+        self.refs: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def number(self, ref: str) -> int:
+        if ref not in self.index:
+            self.refs.append(ref)
+            self.index[ref] = len(self.refs)
+        return self.index[ref]
+
+    def ref(self, number: int) -> str:
+        return self.refs[number - 1] if 0 < number <= len(self.refs) else ""
+
+
+_SHEET_ROW_COL = re.compile(r"^(.*)!([A-Z]+)([0-9]+)$")
+
+
+def _order_of(where: str, book: Workbook) -> tuple:
+    match = _SHEET_ROW_COL.match(where)
+    if not match:
+        return (book.sheet_order.get(where, 99), 0, 0)
+    sheet, letters, row = match.groups()
+    col = 0
+    for char in letters:
+        col = col * 26 + ord(char) - 64
+    return (book.sheet_order.get(sheet, 99), int(row), col)
+
+
+def plan_import(root: Path, workbook_path: Path, update: bool = False, display: str | None = None) -> Plan:
+    """Read, check and plan the import of ``workbook_path`` into ``root/solutions``. Writes nothing."""
+    root = Path(root)
+    book = read_workbook(workbook_path, display)
+    plan = Plan(book)
+    if not book.readable:
+        plan.problems = list(book.problems)
+        return plan
+    lay = L.layout(book.internal)
+    sources = load_sources(root)
+    on_disk = {doc.stem: doc for doc in sources.records}
+    cells = _Cells()
+    documents: dict[int, tuple[_WorkbookDocument, Record]] = {}
+    incoming = []
+    for record in book.records:
+        if not record.usable:
+            continue  # its 编号 cell is reported; without an id its rows cannot be checked
+        rid = record.id
+        doc = _WorkbookDocument(path=root / SOLUTIONS_DIR / f"{rid}.yml", display=book.display)
+        doc.data = record.data
+        doc.lines = {path: cells.number(ref) for path, ref in record.cells.items()}
+        doc.refused = set(record.refused)
+        doc.strings = _strings(record.data)
+        documents[id(doc)] = (doc, record)
+        incoming.append(doc)
+    replaced = {d.stem for d in incoming if d.stem}
+    sources.records = [d for d in sources.records if d.stem not in replaced] + incoming
+    problems = list(book.problems)
+    display_re = re.compile(re.escape(book.display) + r":([0-9]+)")
+
+    def cell_text(match: re.Match) -> str:
+        return f"{book.display}:{cells.ref(int(match.group(1))) or match.group(1)}"
+
+    workbook_problems = []
+    disk_problems = []
+    for problem in check_sources(sources):
+        if problem.file != book.display:
+            disk_problems.append(problem)
+            continue
+        if problem.field == WHOLE_FILE:
+            continue  # the file name is the id: its rule is reported at the 编号 cell
+        workbook_problems.append(problem)
+    by_line_record = {}
+    for doc, record in documents.values():
+        for number in doc.lines.values():
+            by_line_record.setdefault(number, record)
+    for problem in sort_problems(workbook_problems):
+        where = cells.ref(problem.line)
+        record = by_line_record.get(problem.line)
+        message = display_re.sub(cell_text, problem.message)
+        if record is not None:
+            path = _parse_path(problem.field)
+            if path is not None and L.get(record.data, path) in (None, []):
+                message += _list_hint(path, record, lay)
+        problems.append(CellProblem(book.display, where, problem.field, message, _order_of(where, book)))
+    for problem in disk_problems:
+        problems.append(Problem(problem.file, problem.line, problem.field, display_re.sub(cell_text, problem.message)))
+    for doc in incoming:
+        record = documents[id(doc)][1]
+        rid = doc.stem
+        if not rid or rid not in on_disk:
+            continue
+        existing = on_disk[rid]
+        where = record.id_cell
+        shown = existing.display
+        if not book.internal:
+            problems.append(CellProblem(book.display, where, "id", (
+                f"已有记录 {shown}：公开版工作簿不含内部信息、个案和草稿，不能用来修改已有记录；"
+                "请用 kb export --format xlsx --edition internal 导出内部版工作簿修改"), _order_of(where, book)))
+        elif not update and existing.data != record.data:
+            problems.append(CellProblem(book.display, where, "id", (
+                f"已有记录 {shown}，工作簿中的内容与它不同：修改已有记录要加 --update（可先加 --dry-run 查看改动）"),
+                _order_of(where, book)))
+        elif not update:
+            problems.append(CellProblem(book.display, where, "id", (
+                f"已有记录 {shown}：导入不加 --update 时只新增记录，不动已有记录；"
+                "要按工作簿更新已有记录请加 --update（没有改动的记录不会重写）"), _order_of(where, book)))
+    plan.problems = _sorted(problems)
+    if plan.problems:
+        return plan
+    for doc in incoming:
+        record = documents[id(doc)][1]
+        rid = doc.stem
+        existing = on_disk.get(rid)
+        if existing is not None and existing.data == record.data:
+            plan.unchanged.append(rid)
+            continue
+        old_text = None
+        if existing is not None:
+            try:
+                old_text = existing.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                old_text = None
+        try:
+            text = yaml_write.dump_record(record.data, old_text, existing.data if existing is not None else None)
+        except yaml_write.WriteError as exc:
+            plan.problems.append(CellProblem(book.display, record.id_cell, "id", str(exc), _order_of(record.id_cell, book)))
+            continue
+        change = Change(rid, record.data.get("title", ""), root / SOLUTIONS_DIR / f"{rid}.yml", text, existing is None)
+        if existing is not None:
+            change.fields = describe_changes(existing.data, record.data)
+            change.dropped_comments = yaml_write.other_comments(old_text)
+        plan.changes.append(change)
+    return plan
+
+
+def _sorted(problems: list) -> list:
+    cell = sorted({p for p in problems if isinstance(p, CellProblem)}, key=lambda p: (p.order, p.field, p.message))
+    disk = sort_problems([p for p in problems if isinstance(p, Problem)])
+    return cell + disk
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
+
+
+def _parse_path(text: str) -> tuple | None:
+    if text == WHOLE_FILE:
+        return None
+    return tuple(int(i) if i else name for name, i in _PATH_PART.findall(text))
+
+
+# -- what changes --------------------------------------------------------------------------------
+
+def _leaves(value: Any, path: tuple = ()) -> dict[tuple, Any]:
+    if isinstance(value, dict) and value:
+        return {p: v for k, child in value.items() for p, v in _leaves(child, path + (k,)).items()}
+    if isinstance(value, list) and value:
+        return {p: v for i, child in enumerate(value) for p, v in _leaves(child, path + (i,)).items()}
+    return {path: value}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:40] + "…"
+        return f"“{text}”"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value == []:
+        return "（空列表）"
+    if value == {}:
+        return "（空）"
+    return str(value)
+
+
+def describe_changes(old: dict, new: dict) -> list[str]:
+    """One line per changed value: ``summary：“旧” → “新”``, ``+ tags[3]：“新”``, ``- faq[1].answer：“旧”``."""
+    before, after = _leaves(old), _leaves(new)
+    lines = []
+    for path in list(dict.fromkeys([*before, *after])):
+        name = format_path(path)
+        if path in before and path in after:
+            if before[path] != after[path] or type(before[path]) is not type(after[path]):
+                lines.append(f"{name}：{_shown(before[path])} → {_shown(after[path])}")
+        elif path in after:
+            lines.append(f"+ {name}：{_shown(after[path])}")
+        else:
+            lines.append(f"- {name}：{_shown(before[path])}")
+    return lines
+
+
+def apply(plan: Plan) -> None:
+    """Write every planned file (each appears whole; new files never overwrite)."""
+    yaml_write.write_files([(c.path, c.text, not c.new) for c in plan.changes])
+
+
+def report_lines(plan: Plan, root: Path) -> list[str]:
+    """What the import does, for the terminal."""
+    lines = []
+    for change in plan.changes:
+        shown = display_path(change.path, root)
+        if change.new:
+            lines.append(f"新增 {shown}：{change.title}")
+            continue
+        lines.append(f"修改 {shown}：{change.title}（{len(change.fields)} 处）")
+        lines += [f"  {line}" for line in change.fields]
+        if change.dropped_comments:
+            lines.append(f"  注意：文件开头以外的 {change.dropped_comments} 行注释不会保留")
+    if plan.unchanged:
+        lines.append(f"未改动 {len(plan.unchanged)} 条记录")
+    return lines
