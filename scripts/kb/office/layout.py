@@ -107,6 +107,7 @@ class Sheet:
     internal: bool = False
     index_header: str | None = None  # a list whose items have lists of their own numbers them (步骤序号)
     parent: str | None = None  # the sheet whose items this list belongs to
+    item_label: str = ""  # what one row is called (步骤), for messages
 
     @property
     def is_records(self) -> bool:
@@ -255,7 +256,7 @@ def _sheets_for_list(path: tuple, spec: dict, internal: bool, parent: Sheet | No
         index = f"{spec['x-item-label']}序号" if nested and spec.get("x-item-label") else (
             f"{label}序号" if nested else None)
         sheet = Sheet(label, path, keys, columns, spec.get("description", ""), internal, index,
-                      parent.name if parent else None)
+                      parent.name if parent else None, spec.get("x-item-label", "项"))
         yield sheet
         for name, child in nested:
             yield from _sheets_for_list(path + (name,), child, internal, sheet)

@@ -121,7 +121,10 @@ def _write_sheet(ws, sheet: L.Sheet, rows: list[list], records_range: str) -> No
         cell.style = "kb 必填表头" if column.required else "kb 表头"
         if column.description:
             cell.comment = Comment(column.description, "kb")
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        if column.kind not in (L.INTEGER, L.TIME_VALUE):
+            dimension.number_format = "@"  # rows the clerk adds are text too: 0012 stays 0012
     styles = [_cell_style(c) for c in columns]
     for number, values in enumerate(rows, 2):
         for index, value in enumerate(values, 1):

@@ -123,8 +123,8 @@ def plan_import(root: Path, workbook_path: Path, update: bool = False, display: 
     root = Path(root)
     book = read_workbook(workbook_path, display)
     plan = Plan(book)
-    if not book.readable:
-        plan.problems = list(book.problems)
+    if not book.readable or not book.structure_ok:
+        plan.problems = _sorted(book.problems)
         return plan
     lay = L.layout(book.internal)
     sources = load_sources(root)

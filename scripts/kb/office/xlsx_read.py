@@ -148,20 +148,27 @@ class _Refused(Exception):
 
 
 def _stray_space(text: str, one_line: bool) -> str | None:
+    """Why the spacing of a cell is a slip, or None.
+
+    A multi-line text may end with line breaks: that is how a YAML block (``|``)
+    is read, so a record written that way survives the round trip.
+    """
     if not text.strip():
         return "只有空格，没有内容：请清空这个单元格或填写内容"
-    if text != text.strip():
-        where = "开头" if text[0].isspace() else "末尾"
-        kind = "换行" if (text[0] if where == "开头" else text[-1]) in "\r\n" else "空格"
-        return f"“{_shown(text.strip())}”{where}有多余的{kind}，请删除"
     if one_line and ("\n" in text or "\r" in text):
-        return f"“{_shown(text)}”中有换行（Alt+Enter），这一项只能写一行，请删除换行"
+        return f"“{_shown(text.strip())}”中有换行（Alt+Enter），这一项只能写一行，请删除换行"
+    if text[0].isspace():
+        kind = "换行" if text[0] in "\r\n" else "空格"
+        return f"“{_shown(text.strip())}”开头有多余的{kind}，请删除"
+    body = text.rstrip("\n")
+    if body != body.rstrip():
+        return f"“{_shown(text.strip())}”末尾有多余的空格，请删除"
     return None
 
 
-def _full_width(text: str) -> bool:
-    """Digits or Latin letters typed in full width (０１２, ａｂｃ)."""
-    return any("\uff10" <= c <= "\uff19" or "\uff21" <= c <= "\uff3a" or "\uff41" <= c <= "\uff5a" for c in text)
+def _full_width(text: str) -> str:
+    """The first digit or Latin letter typed in full width (０１２, ａｂｃ), or ""."""
+    return next((c for c in text if "\uff10" <= c <= "\uff19" or "\uff21" <= c <= "\uff3a" or "\uff41" <= c <= "\uff5a"), "")
 
 
 def _as_date(value: Any) -> str | None:
@@ -222,7 +229,7 @@ def _read_text(column: L.Column, value: Any) -> str:
         raise _Refused(problem)
     pattern = column.spec.get("pattern")
     if pattern and _full_width(value) and re.fullmatch(pattern.strip("^$"), normalise(value)):
-        raise _Refused(f"“{_shown(value)}”含有全角字符（如全角数字“０”），请改为半角：{_shown(normalise(value))}")
+        raise _Refused(f"“{_shown(value)}”含有全角字符“{_full_width(value)}”，请改为半角：{_shown(normalise(value))}")
     return value
 
 
@@ -268,7 +275,7 @@ def _read_date(column: L.Column, value: Any) -> str:
         if problem:
             raise _Refused(problem)
         if _full_width(value):
-            raise _Refused(f"“{_shown(value)}”含有全角数字，请改为半角：{_shown(normalise(value))}")
+            raise _Refused(f"“{_shown(value)}”含有全角数字“{_full_width(value)}”，请改为半角：{_shown(normalise(value))}")
         return value  # the schema's date rule names what is wrong with "2025/4/16"
     raise _Refused(f"无法识别的单元格内容（{type(value).__name__}）")
 
@@ -319,6 +326,9 @@ class Workbook:
     records: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     sheet_order: dict = field(default_factory=dict)  # sheet name -> index, for sorting
+    #: False when a sheet or header is missing, renamed or extra: what the rows mean is then unsure,
+    #: so the records are not checked further (their cells are, and every structural problem is named).
+    structure_ok: bool = True
 
     def problem(self, where: str, field_: str, message: str, order: tuple = ()) -> None:
         self.problems.append(CellProblem(self.display, where, field_, message, order))
@@ -506,6 +516,7 @@ class _Reader:
             else:
                 hint = f"：导入只认这些工作表：{'、'.join(lay.names)}；请删除这个工作表或把内容移到对应的工作表"
             book.problem(name, SHEET, f"未知的工作表“{_shown(name)}”{hint}", (len(known) + index, 0, 0))
+        book.structure_ok = not unknown and not missing
         for name in missing:
             book.problem(name, SHEET, f"缺少工作表“{name}”：不要删除或改名导出的工作表（没有内容时保留表头即可）",
                          (book.sheet_order[name], 0, 0))
@@ -528,6 +539,7 @@ class _Reader:
                 continue
             reader = _SheetReader(book, wb[sheet.name], sheet, book.sheet_order[sheet.name])
             ok = reader.headers()
+            book.structure_ok = book.structure_ok and ok
             reader.merged()
             readers[sheet.name] = (reader, ok)
         records_reader, ok = readers[L.RECORDS_SHEET]
@@ -551,12 +563,20 @@ class _Reader:
                 by_id[rid] = record
             book.records.append(record)
         steps: dict[tuple, int] = {}
+        self.unknown: dict[str, list] = {}  # 编号 on no 事项 row -> (reader, row, column) of each use
         for sheet in lay.sheets[1:]:
-            if sheet.name not in readers:
-                continue
+            if sheet.name not in readers or (sheet.parent and not readers.get(sheet.parent, (None, False))[1]):
+                continue  # missing, or its parent list is (its 步骤序号 would point nowhere)
             reader, ok = readers[sheet.name]
             if ok:
                 self._list(reader, by_id, steps)
+        for rid, uses in self.unknown.items():  # one line per unknown 编号, at its first use
+            reader, number, col = uses[0]
+            sheets = list(dict.fromkeys(r.sheet.name for r, _, _ in uses))
+            more = (f"（共 {len(uses)} 行用了这个编号，在{'、'.join(f'“{n}”' for n in sheets)}工作表）"
+                    if len(uses) > 1 else "")
+            reader.report(number, col, "id", f"编号“{_shown(rid)}”不在“{L.RECORDS_SHEET}”工作表中{more}："
+                          f"先在“{L.RECORDS_SHEET}”工作表添加这条记录，或改正编号")
 
     def _record(self, reader: _SheetReader, number: int, values: dict) -> Record | None:
         record = Record({}, number)
@@ -633,7 +653,6 @@ class _Reader:
         index_col = next((c for c, col in reader.columns.items() if col.header == sheet.index_header), None)
         parent_col = next((c for c, col in reader.columns.items() if sheet.nested and col.header == sheet.keys[1].header), None)
         groups: dict[tuple, list] = {}
-        unknown: dict[str, list[int]] = {}
         for number, values in reader.rows():
             values = dict(values)
             rid = values.pop(id_column, None)
@@ -645,7 +664,7 @@ class _Reader:
                 continue
             record = by_id.get(rid)
             if record is None:
-                unknown.setdefault(rid, []).append(number)
+                self.unknown.setdefault(rid, []).append((reader, number, key_col))
                 continue
             parent_no = None
             if sheet.nested:
@@ -658,16 +677,12 @@ class _Reader:
                     continue
                 if (rid, parent_no) not in steps:
                     reader.report(number, parent_col, parent_column.header,
-                                  f"编号“{_shown(rid)}”在“{sheet.parent}”工作表中没有第 {parent_no} 项")
+                                  f"“{sheet.parent}”工作表中没有编号为“{_shown(rid)}”、{parent_column.header}为 {parent_no} 的行")
                     continue
             index = None
             if sheet.index_header:
                 index = next((values.pop(c) for c in list(values) if c.header == sheet.index_header), None)
             groups.setdefault((rid, parent_no), []).append((number, values, index))
-        for rid, numbers in unknown.items():
-            more = f"（本工作表共 {len(numbers)} 行用了这个编号）" if len(numbers) > 1 else ""
-            reader.report(numbers[0], key_col, "id", f"编号“{_shown(rid)}”不在“{L.RECORDS_SHEET}”工作表中{more}："
-                          f"先在“{L.RECORDS_SHEET}”工作表添加这条记录，或改正编号")
         for (rid, parent_no), rows_ in groups.items():
             self._items(reader, by_id[rid], parent_no, rows_, steps, index_col)
 
@@ -708,9 +723,11 @@ class _Reader:
                 if isinstance(index, _Refused):
                     reader.report(number, index_col, sheet.index_header, str(index))
                 elif index is not None and index != expected:
+                    children = "、".join(f"“{s.name}”" for s in self.lay.sheets if s.parent == sheet.name)
                     reader.report(number, index_col, sheet.index_header,
-                                  f"应为 {expected}：这是编号“{_shown(record.id)}”的第 {expected} 项（按行的先后），"
-                                  f"请按顺序编号（{sheet.name}下各工作表按这个序号对应）")
+                                  f"应为 {expected}：这是编号“{_shown(record.id)}”的第 {expected} 个{sheet.item_label}"
+                                  f"（按本工作表中行的先后）；插入或删除{sheet.item_label}后请重新编排{sheet.index_header}，"
+                                  f"并相应修改{children}工作表")
                 steps[(record.id, expected)] = position
             if sheet.texts:
                 column = sheet.columns[0]

@@ -1,0 +1,158 @@
+"""office.docx_export: work prompts in the fonts and layout of an official document; the public ones hold nothing internal."""
+
+import stat
+from datetime import date
+
+import pytest
+import yaml
+from docx import Document
+from docx.oxml.ns import qn
+
+from kb.model import load_knowledge_base
+from kb.office.docx_export import ExportError, compilation_name, write_documents
+from office_util import knowledge_base
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("docx")
+    root = knowledge_base(tmp)
+    kb = load_knowledge_base(root).kb
+    write_documents(kb, "public", tmp / "public", today=date(2026, 12, 1))
+    write_documents(kb, "internal", tmp / "internal", today=date(2026, 12, 1))
+    data = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (root / "solutions").glob("*.yml")}
+    return tmp, data
+
+
+def _text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    for section in doc.sections:
+        for part in (section.header, section.footer, section.even_page_footer):
+            parts += [p.text for p in part.paragraphs]
+    return "\n".join(parts)
+
+
+def _internal_texts(record: dict) -> list[str]:
+    internal = record.get("internal", {})
+    texts = [internal.get("staff_notes"), internal.get("risk_notes")]
+    texts += [c[k] for c in internal.get("contacts", []) for k in ("role", "channel")]
+    texts += [c[k] for c in record.get("cases", []) for k in ("ref", "summary", "outcome")]
+    return [t for t in texts if t]
+
+
+def test_one_document_per_record_and_a_compilation(exported):
+    tmp, _ = exported
+    assert sorted(p.name for p in (tmp / "public").glob("*.docx")) == ["sample-home-visit.docx", compilation_name("public")]
+    assert sorted(p.name for p in (tmp / "internal").glob("*.docx")) == [
+        "sample-draft.docx", "sample-home-visit.docx", compilation_name("internal")]
+    assert stat.S_IMODE((tmp / "public").stat().st_mode) & 0o055  # not left private like a temporary folder
+
+
+def test_the_work_prompt_says_what_it_must(exported):
+    tmp, data = exported
+    record = data["sample-home-visit"]
+    doc = Document(tmp / "public" / "sample-home-visit.docx")
+    text = _text(doc)
+    for need in (record["title"], "编号：sample-home-visit", record["applies_when"][0],
+                 "《中华人民共和国居民身份证法》第十一条第一款：" + record["legal_basis"][0]["provision"],
+                 record["materials"][0]["name"], record["faq"][0]["question"], record["faq"][0]["answer"],
+                 "复核责任：户籍管理科；最近复核：2026-11-01；下次复核：2027-05-01。"):
+        assert need in text, need
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["一、适用情形", "二、不适用情形", "三、办理依据", "四、办理流程", "五、所需材料", "六、常见问题", "七、复核信息"]
+    steps = doc.tables[0]
+    assert [c.text for c in steps.rows[0].cells] == ["序号", "步骤", "具体做法", "责任部门", "时限"]
+    assert [c.text for c in steps.rows[2].cells][3:] == ["公安机关户籍窗口", "5 个工作日"]
+    assert [c.text for c in steps.rows[1].cells][4] == "即办"
+    assert steps.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # the header repeats on each page
+
+
+def test_public_documents_hold_nothing_internal(exported):
+    tmp, data = exported
+    secrets = _internal_texts(data["sample-home-visit"]) + [data["sample-draft"]["title"]]
+    assert len(secrets) >= 6
+    for path in (tmp / "public").glob("*.docx"):
+        text = _text(Document(path))
+        assert [s for s in secrets if s in text] == [], path.name
+    internal = _text(Document(tmp / "internal" / "sample-home-visit.docx"))
+    assert all(s in internal for s in _internal_texts(data["sample-home-visit"]))
+    assert "状态：草稿（未发布）" in _text(Document(tmp / "internal" / "sample-draft.docx"))
+
+
+def test_official_fonts_on_the_east_asian_attribute(exported):
+    tmp, _ = exported
+    doc = Document(tmp / "public" / "sample-home-visit.docx")
+
+    def fonts(name):
+        element = doc.styles[name].element.rPr.find(qn("w:rFonts"))
+        return {k.replace(W, ""): v for k, v in element.attrib.items()}
+
+    assert fonts("Title")["eastAsia"] == "方正小标宋简体" and doc.styles["Title"].font.size.pt == 22
+    assert fonts("KB 正文") == {"ascii": "Times New Roman", "hAnsi": "Times New Roman", "cs": "Times New Roman",
+                              "eastAsia": "仿宋_GB2312", "hint": "eastAsia"}
+    assert doc.styles["KB 正文"].font.size.pt == 16 and doc.styles["KB 正文"].paragraph_format.line_spacing.pt == 28
+    assert fonts("Heading 1")["eastAsia"] == "黑体" and fonts("Heading 2")["eastAsia"] == "楷体_GB2312"
+    font_table = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    xml = font_table.blob.decode("utf-8")
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in xml
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in xml
+    # named styles only: no run carries its own font or size
+    runs = doc.element.body.iter(qn("w:r"))
+    assert not [r for r in runs if r.find(qn("w:rPr")) is not None]
+
+
+def test_a4_with_page_numbers(exported):
+    tmp, _ = exported
+    for path in (tmp / "public").glob("*.docx"):
+        doc = Document(path)
+        for section in doc.sections:
+            assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+            assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+            for footer in (section.footer, section.even_page_footer):
+                paragraph = footer.paragraphs[0]
+                assert paragraph.style.name == "KB 页码"
+                assert "".join(t.text for t in paragraph._p.iter(qn("w:instrText"))).strip() == "PAGE"
+                assert paragraph.text == "— 1 —"
+        assert doc.settings.odd_and_even_pages_header_footer
+
+
+def test_the_compilation_has_a_table_of_contents(exported):
+    tmp, data = exported
+    doc = Document(tmp / "internal" / compilation_name("internal"))
+    titles = [data["sample-draft"]["title"], data["sample-home-visit"]["title"]]
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == titles
+    assert "".join(t.text for t in doc.element.body.iter(qn("w:instrText"))).strip() == 'TOC \\o "1-1" \\h \\z \\u'
+    toc = [p.text for p in doc.paragraphs if p.style.name == "toc 1"]
+    assert toc == [f"1．{titles[0]}", f"2．{titles[1]}"]
+    assert doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    assert doc.styles["Heading 1"].paragraph_format.page_break_before
+    assert "共 2 项　2026-12-01 导出" in _text(doc)
+
+
+def test_never_replaces_other_files(exported, tmp_path):
+    tmp, _ = exported
+    kb = load_knowledge_base(knowledge_base(tmp_path)).kb
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ExportError, match="不会覆盖"):
+        write_documents(kb, "public", out)
+    with pytest.raises(ExportError, match="即使加 --force 也不会替换"):
+        write_documents(kb, "public", out, force=True)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_force_replaces_a_previous_export_whole(tmp_path):
+    kb = load_knowledge_base(knowledge_base(tmp_path)).kb
+    out = tmp_path / "docs"
+    write_documents(kb, "internal", out)
+    assert (out / "sample-draft.docx").exists()
+    with pytest.raises(ExportError, match="已存在且不是空目录"):
+        write_documents(kb, "public", out)
+    write_documents(kb, "public", out, force=True)
+    assert sorted(p.name for p in out.glob("*.docx")) == ["sample-home-visit.docx", compilation_name("public")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "kb"]  # nothing left beside it
