@@ -80,3 +80,13 @@ def test_files_are_replaced_whole(tmp_path):
     yaml_write.write_files([(old, "新\n", True), (new, "新建\n", False)])
     assert old.read_text(encoding="utf-8") == "新\n" and new.read_text(encoding="utf-8") == "新建\n"
     assert sorted(os.listdir(tmp_path)) == ["new.yml", "old.yml"]
+
+
+def test_rewriting_a_record_in_its_own_order_changes_no_byte():
+    # What makes an --update diff small: an unchanged record written back is the same file.
+    from kb.load import read_document
+
+    for path in sorted((ROOT / "solutions").glob("*.yml")):
+        doc = read_document(path, ROOT)
+        old = path.read_text(encoding="utf-8")
+        assert yaml_write.dump_record(doc.data, old, doc.data) == old, path.name

@@ -33,7 +33,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from ..edition import Edition
@@ -59,6 +62,7 @@ NUMERALS = "一二三四五六七八九十"
 # Style names (the built-in ones are what a table of contents and the navigation pane use).
 TITLE, H1, H2, BODY, META, TABLE_TEXT, TABLE_HEAD, PAGE_NO, TOC1 = (
     "Title", "Heading 1", "Heading 2", "KB 正文", "KB 文号", "KB 表格文字", "KB 表格标题", "KB 页码", "toc 1")
+GRID = "Table Grid"
 
 
 class ExportError(Exception):
@@ -241,7 +245,7 @@ def _template(compilation: bool) -> tuple[bytes, dict[str, str]]:
     _page_setup(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
-    ids = {name: doc.styles[name].style_id for name in (TITLE, H1, H2, BODY, META, TABLE_TEXT, TABLE_HEAD, TOC1)}
+    ids = {name: doc.styles[name].style_id for name in (TITLE, H1, H2, BODY, META, TABLE_TEXT, TABLE_HEAD, TOC1, GRID)}
     return buffer.getvalue(), ids
 
 
@@ -266,15 +270,35 @@ def _numbered(n: int) -> str:
 
 
 def _add(container, text: str, style: str, doc):
-    """A paragraph in a named style (set by id: see _new_document)."""
-    paragraph = container.add_paragraph(text)
+    """A paragraph in a named style (set by id: see _new_document).
+
+    In the document body it goes right before the final section properties,
+    found once: python-docx looks for them among all the body's children on
+    every paragraph, which makes a compilation of thousands of records quadratic.
+    """
+    if container is doc:
+        element = OxmlElement("w:p")
+        _body_end(doc).addprevious(element)
+        paragraph = Paragraph(element, doc._body)
+        if text:
+            paragraph.add_run(text)
+    else:
+        paragraph = container.add_paragraph(text)
     paragraph._p.style = doc.kb_style_ids[style]
     return paragraph
 
 
+def _body_end(doc):
+    if not hasattr(doc, "kb_body_end"):
+        doc.kb_body_end = doc.element.body.sectPr
+    return doc.kb_body_end
+
+
 def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = doc.styles["Table Grid"]
+    element = CT_Tbl.new_tbl(1, len(headers), Mm(sum(widths)))
+    _body_end(doc).addprevious(element)  # as _add: not python-docx's search of the whole body
+    table = Table(element, doc._body)
+    element.tblStyle_val = doc.kb_style_ids[GRID]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0]
     header_pr = header._tr.get_or_add_trPr()

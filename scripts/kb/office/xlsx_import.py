@@ -218,7 +218,8 @@ def plan_import(root: Path, workbook_path: Path, update: bool = False, display: 
             continue
         change = Change(rid, record.data.get("title", ""), root / SOLUTIONS_DIR / f"{rid}.yml", text, existing is None)
         if existing is not None:
-            change.fields = describe_changes(existing.data, record.data)
+            change.fields = (describe_changes(existing.data, record.data) if isinstance(existing.data, dict)
+                             else ["（原文件不是一条可读的记录，整个替换）"])
             change.dropped_comments = yaml_write.other_comments(old_text)
         plan.changes.append(change)
     return plan

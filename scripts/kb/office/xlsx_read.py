@@ -82,7 +82,7 @@ def _shown(value: Any, limit: int = 30) -> str:
 
 # -- the file ----------------------------------------------------------------------------------------
 
-def _file_problem(raw: bytes, name: str) -> str | None:
+def _file_problem(raw: bytes) -> str | None:
     """Why ``raw`` is not an xlsx workbook this reader may open, or None."""
     if raw.startswith(_OLE_MAGIC):
         # An OLE compound file: an old .xls (a "Workbook"/"Book" stream), or an xlsx
@@ -129,7 +129,6 @@ def _file_problem(raw: bytes, name: str) -> str | None:
         return f"解压后过大（{unpacked:,} 字节，上限 {MAX_UNPACKED:,} 字节），不予读取"
     if "xl/vbaProject.bin" in names:
         return "含有宏（VBA）：请另存为不含宏的 Excel 工作簿（*.xlsx）后再导入"
-    del name
     return None
 
 
@@ -351,6 +350,7 @@ class _SheetReader:
     def __init__(self, book: Workbook, ws, sheet: L.Sheet, index: int):
         self.book, self.ws, self.sheet, self.index = book, ws, sheet, index
         self.columns: dict[int, L.Column] = {}  # worksheet column number -> layout column
+        self.col_of: dict[L.Column, int] = {}  # and back
 
     def where(self, row: int, col: int) -> str:
         return _ref(self.sheet.name, row, col)
@@ -390,6 +390,7 @@ class _SheetReader:
                 continue
             seen[name] = col
             self.columns[col] = expected[name]
+            self.col_of[expected[name]] = col
         missing = [h for h in sheet.headers if h not in seen]
         if missing:
             self.book.problem(f"{sheet.name}!1:1", HEADER, f"缺少列：{'、'.join(missing)}（不要删除或改名表头）",
@@ -473,7 +474,7 @@ def read_bytes(raw: bytes, book: Workbook) -> Workbook:
     if len(raw) > MAX_BYTES:
         book.problem("", WHOLE_FILE, f"文件过大，工作簿不得超过 10 MB（{MAX_BYTES:,} 字节）")
         return book
-    problem = _file_problem(raw, book.display)
+    problem = _file_problem(raw)
     if problem:
         book.problem("", WHOLE_FILE, problem)
         return book
@@ -587,7 +588,7 @@ class _Reader:
 
     @staticmethod
     def _col(reader: _SheetReader, column: L.Column) -> int:
-        return next((c for c, col in reader.columns.items() if col is column), 1)
+        return reader.col_of.get(column, 1)
 
     def _fill(self, reader: _SheetReader, record: Record, prefix: tuple, number: int, values: dict, item: dict) -> None:
         """Put one row's values into ``item`` (at JSON path ``prefix``), noting each value's cell."""

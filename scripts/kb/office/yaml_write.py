@@ -18,6 +18,7 @@ fails rather than overwrite a file that appeared in the meantime.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -100,32 +101,96 @@ def _ordered(value: Any, old: Any, path: tuple) -> Any:
     return value
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style, lists indented under their key (as the records are written), YAML 1.2-safe plain scalars."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False):
-        return super().increase_indent(flow, False)
-
-
 # A plain scalar must read back as the same text under load.py's rules *and* under YAML 1.1
-# (editors and other tools). Start from PyYAML's 1.1 resolvers, drop the timestamp one (dates
-# stay plain: load.py reads them as text, as the records are written), and add load.py's own
-# number forms (``1e5`` is a number there, not in YAML 1.1).
-_Dumper.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
-}
-for _first in "-+0123456789.":
-    _Dumper.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(rf"^(?:{_INT_RE.pattern})$"), [_first])
-    _Dumper.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(rf"^(?:{_FLOAT_RE.pattern})$"), [_first])
+# (editors and other tools): PyYAML's YAML 1.1 patterns for null, booleans and numbers, and
+# load.py's own number forms (``1e5`` is a number there, not in YAML 1.1). Timestamps are left
+# out on purpose: dates stay plain, load.py reads them as text, as the records are written.
+_NOT_TEXT = [regexp for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+             for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+_NOT_TEXT += [re.compile(rf"^(?:{_INT_RE.pattern})$"), re.compile(rf"^(?:{_FLOAT_RE.pattern})$")]
+#: A plain scalar may not start with these (YAML indicators, and "." for "..." and ".inf").
+_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`.~ ")
+#: Characters YAML may hold as they are (its printable set, minus the line breaks it would fold).
+_UNPRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+def _plain(text: str) -> bool:
+    if not text or text[0] in _INDICATORS or text[-1] in " :" or "\t" in text or "\n" in text:
+        return False
+    if ": " in text or " #" in text or _UNPRINTABLE.search(text):
+        return False
+    return not any(regexp.match(text) for regexp in _NOT_TEXT)
 
 
-_Dumper.add_representer(str, _represent_str)
+def _escape(match: re.Match) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _quoted(text: str) -> str:
+    """A double-quoted scalar: JSON's escapes are YAML's, plus the characters JSON leaves raw."""
+    return _UNPRINTABLE.sub(_escape, json.dumps(text, ensure_ascii=False))
+
+
+def _literal(text: str) -> list[str] | None:
+    """The lines of a literal block (``|``) for a multi-line text, or None when it cannot be one."""
+    if "\n" not in text or text[0].isspace() or "\t" in text or "\r" in text or _UNPRINTABLE.search(text):
+        return None
+    trailing = len(text) - len(text.rstrip("\n"))
+    body = text[:-1] if trailing else text
+    lines = body.split("\n")
+    if any(line != "" and not line.strip() for line in lines):
+        return None
+    return ["|" + ("-" if trailing == 0 else "" if trailing == 1 else "+")] + lines
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return ".nan" if value != value else ".inf" if value == float("inf") else "-.inf" if value == float("-inf") else repr(value)
+    return value if _plain(value) else _quoted(value)
+
+
+def _node(prefix: str, value: Any, indent: int) -> list[str]:
+    """``prefix`` ("key:" or "-") followed by ``value``, nested lines indented by ``indent``."""
+    pad = " " * indent
+    if isinstance(value, dict) and value:
+        return [prefix] + _mapping(value, indent)
+    if isinstance(value, list) and value:
+        return [prefix] + _sequence(value, indent)
+    if isinstance(value, (dict, list)):
+        return [f"{prefix} {{}}" if isinstance(value, dict) else f"{prefix} []"]
+    block = _literal(value) if isinstance(value, str) else None
+    if block:
+        return [f"{prefix} {block[0]}"] + [pad + line if line else "" for line in block[1:]]
+    return [f"{prefix} {_scalar(value)}"]
+
+
+def _mapping(data: dict, indent: int) -> list[str]:
+    pad = " " * indent
+    lines = []
+    for key, value in data.items():
+        node = _node(f"{pad}{_scalar(key)}:", value, indent + 2)
+        lines += node
+    return lines
+
+
+def _sequence(items: list, indent: int) -> list[str]:
+    """Items as "- ..." at ``indent``; a mapping item starts on the dash's line, as records are written."""
+    pad = " " * indent
+    lines = []
+    for item in items:
+        if isinstance(item, dict) and item:
+            inner = _mapping(item, indent + 2)
+            lines += [f"{pad}- {inner[0][indent + 2:]}"] + inner[1:]
+        else:
+            lines += _node(f"{pad}-", item, indent + 2)
+    return lines
 
 
 class WriteError(Exception):
@@ -156,9 +221,8 @@ def dump_record(data: dict, old_text: str | None = None, old_data: dict | None =
 
     Raises WriteError when the text would not read back as ``data`` (never expected).
     """
-    body = yaml.dump(_ordered(data, old_data, ()), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=1 << 30, indent=2)
-    text = "\n".join(header_lines(old_text)) + "\n" + body
+    body = _mapping(_ordered(data, old_data, ()), 0)
+    text = "\n".join(header_lines(old_text) + body) + "\n"
     check = Document(path=Path("record.yml"), display="record.yml")
     parse_text(text, check)
     if check.problems or check.data != data or not _same_types(check.data, data):
