@@ -201,3 +201,16 @@ def test_problems_sort_by_sheet_then_cell(good, tmp_path):
     bad = tmp_path / "bad.xlsx"
     wb.save(bad)
     assert [p.split(": ")[0] for p in problems(empty, bad)] == ["bad.xlsx:事项!B2", "bad.xlsx:事项!D3", "bad.xlsx:常用叫法!B2"]
+
+
+def test_a_chart_sheet_is_named(good, tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    workbook, empty = good
+    wb = openpyxl.load_workbook(workbook)
+    chart = BarChart()
+    chart.add_data(Reference(wb["事项"], min_col=14, min_row=1, max_row=3), titles_from_data=True)
+    wb.create_chartsheet("图表").add_chart(chart)
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    assert problems(empty, bad) == ["bad.xlsx:图表: (工作表): “图表”是图表工作表，不是表格：导入只读表格，请删除它"]

@@ -485,7 +485,11 @@ def read_bytes(raw: bytes, book: Workbook) -> Workbook:
     except Exception as exc:  # openpyxl raises many kinds on a damaged file  # noqa: BLE001
         book.problem("", WHOLE_FILE, f"无法读取工作簿（文件可能已损坏）：{_shown(str(exc) or type(exc).__name__, 80)}")
         return book
-    _Reader(book, wb).read()
+    try:
+        _Reader(book, wb).read()
+    except Exception as exc:  # a workbook shaped in a way nobody foresaw must still not end in a traceback  # noqa: BLE001
+        book.problem("", WHOLE_FILE, f"读取工作簿时出错（{type(exc).__name__}：{_shown(str(exc), 80)}），"
+                                     "没有导入任何内容；请把这个文件交给维护人员")
     return book
 
 
@@ -497,7 +501,11 @@ class _Reader:
         book, wb = self.book, self.wb
         full, public = L.layout(True), L.layout(False)
         only_sheets, only_headers = L.internal_only(full, public)
-        names = wb.sheetnames
+        names = self.names = [ws.title for ws in wb.worksheets]
+        for chart in wb.chartsheets:
+            book.problem(chart.title, SHEET, f"“{_shown(chart.title)}”是图表工作表，不是表格：导入只读表格，请删除它",
+                         (len(wb.sheetnames), 0, 0))
+            book.structure_ok = False
         first_row = set()
         if L.RECORDS_SHEET in names:
             first_row = {str(c.value).strip() for c in wb[L.RECORDS_SHEET][1] if c.value is not None}
@@ -517,7 +525,7 @@ class _Reader:
             else:
                 hint = f"：导入只认这些工作表：{'、'.join(lay.names)}；请删除这个工作表或把内容移到对应的工作表"
             book.problem(name, SHEET, f"未知的工作表“{_shown(name)}”{hint}", (len(known) + index, 0, 0))
-        book.structure_ok = not unknown and not missing
+        book.structure_ok = book.structure_ok and not unknown and not missing
         for name in missing:
             book.problem(name, SHEET, f"缺少工作表“{name}”：不要删除或改名导出的工作表（没有内容时保留表头即可）",
                          (book.sheet_order[name], 0, 0))
@@ -536,7 +544,7 @@ class _Reader:
         by_id: dict[str, Record] = {}
         readers = {}
         for sheet in lay.sheets:
-            if sheet.name not in wb.sheetnames:
+            if sheet.name not in self.names:
                 continue
             reader = _SheetReader(book, wb[sheet.name], sheet, book.sheet_order[sheet.name])
             ok = reader.headers()
