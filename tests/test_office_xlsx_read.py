@@ -214,3 +214,34 @@ def test_a_chart_sheet_is_named(good, tmp_path):
     bad = tmp_path / "bad.xlsx"
     wb.save(bad)
     assert problems(empty, bad) == ["bad.xlsx:图表: (工作表): “图表”是图表工作表，不是表格：导入只读表格，请删除它"]
+
+
+def _with_sheet_xml(workbook, change) -> bytes:
+    """The workbook with the first sheet's XML passed through ``change`` (what openpyxl will not write)."""
+    source = zipfile.ZipFile(workbook)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            out.writestr(item, change(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return buffer.getvalue()
+
+
+def test_a_merge_of_whole_columns_is_refused_before_opening(good, tmp_path):
+    # openpyxl makes an object per merged cell: C2:C1048576 would take minutes and gigabytes.
+    workbook, empty = good
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_with_sheet_xml(workbook, lambda xml: xml.replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="C2:D1048576"/></mergeCells>')))
+    assert problems(empty, bad) == [
+        "bad.xlsx: (文件): 合并单元格的范围过大（共 2,097,150 个单元格），不予读取：请取消合并后再导入"]
+
+
+def test_a_stray_value_far_down_is_read_without_the_rows_between(good, tmp_path):
+    workbook, empty = good
+    wb = openpyxl.load_workbook(workbook)
+    wb["标签"]["B1048576"] = "上门"
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    assert problems(empty, bad) == [
+        "bad.xlsx:标签!A1048576: id: 缺少编号：这一行属于哪条记录？请填写“事项”工作表中的编号"]

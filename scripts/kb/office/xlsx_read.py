@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
@@ -51,6 +51,9 @@ HEADER = "(表头)"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _SIGNED_INT = re.compile(r"[+-]?[0-9]+")
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+#: Merged cells in all sheets at most (each becomes an object when the workbook is opened).
+MAX_MERGED = 100_000
 _SHEET_STATE = {"hidden": "隐藏", "veryHidden": "深度隐藏（只能在 VBA 编辑器里取消）"}
 
 
@@ -129,6 +132,18 @@ def _file_problem(raw: bytes) -> str | None:
         return f"解压后过大（{unpacked:,} 字节，上限 {MAX_UNPACKED:,} 字节），不予读取"
     if "xl/vbaProject.bin" in names:
         return "含有宏（VBA）：请另存为不含宏的 Excel 工作簿（*.xlsx）后再导入"
+    merged = 0
+    for name in names:
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            for ref in _MERGE_REF.findall(archive.read(name)):
+                try:
+                    low_col, low_row, high_col, high_row = range_boundaries(ref.decode("ascii", "replace"))
+                except (ValueError, TypeError):
+                    continue
+                merged += (high_row - low_row + 1) * (high_col - low_col + 1)
+    if merged > MAX_MERGED:
+        # openpyxl makes an object for every merged cell: a merge of whole columns would never finish.
+        return f"合并单元格的范围过大（共 {merged:,} 个单元格），不予读取：请取消合并后再导入"
     return None
 
 
@@ -360,16 +375,17 @@ class _SheetReader:
 
     def headers(self) -> bool:
         """Map header cells to layout columns; False when the sheet cannot be read."""
-        ws, sheet = self.ws, self.sheet
+        sheet = self.sheet
         expected = {h: c for h, c in zip(sheet.headers, self._all_columns())}
         seen: dict[str, int] = {}
         ok = True
-        last = max(ws.max_column or 0, 1)
-        for col in range(1, last + 1):
-            cell = ws.cell(row=1, column=col)
-            value = cell.value
+        header_cells = self._grid().get(1, {})
+        used = sorted(set(header_cells) | {c for r, cells in self._grid().items() if r > 1 for c in cells})
+        for col in used:
+            cell = header_cells.get(col)
+            value = cell.value if cell is not None else None
             if value is None or (isinstance(value, str) and not value.strip()):
-                if any(ws.cell(row=r, column=col).value not in (None, "") for r in range(2, min(ws.max_row, 2000) + 1)):
+                if self.column_has_data(col):
                     self.report(1, col, HEADER, "这一列有内容但没有表头：请填写表头（见“说明”工作表），或删除这一列")
                     ok = False
                 continue
@@ -408,8 +424,9 @@ class _SheetReader:
     def merged(self) -> None:
         self.covered = set()
         for merged in self.ws.merged_cells.ranges:
-            self.covered |= {(r, c) for r in range(merged.min_row, merged.max_row + 1)
-                             for c in range(merged.min_col, merged.max_col + 1)} - {(merged.min_row, merged.min_col)}
+            rows_ = range(merged.min_row, min(merged.max_row, self.ws.max_row) + 1)  # a merge of a whole column
+            cols = range(merged.min_col, min(merged.max_col, self.ws.max_column) + 1)  # covers only rows that exist
+            self.covered |= {(r, c) for r in rows_ for c in cols} - {(merged.min_row, merged.min_col)}
         for merged in sorted(self.ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
             column = self.columns.get(merged.min_col)
             field_ = format_path(column.path) if column and column.path and column.path != ("#",) else (
@@ -418,23 +435,36 @@ class _SheetReader:
                               "是合并单元格：请取消合并，每个单元格各自填写（合并后只保留左上角单元格的内容，其余内容会丢失）",
                               (self.index, merged.min_row, merged.min_col))
 
+    def _grid(self) -> dict[int, dict[int, Any]]:
+        """Row -> column -> cell, for the cells the file has (openpyxl's own iteration would make every
+        cell of the used range, millions for one stray value in row 1,048,576)."""
+        if not hasattr(self, "grid"):
+            self.grid: dict[int, dict[int, Any]] = {}
+            for (row, col), cell in self.ws._cells.items():  # openpyxl's cell store; no public view of it
+                self.grid.setdefault(row, {})[col] = cell
+        return self.grid
+
+    def column_has_data(self, col: int) -> bool:
+        return any(r > 1 and col in cells and cells[col].value not in (None, "") for r, cells in self._grid().items())
+
     def rows(self):
         """Yield (row number, {layout column: value or _Refused}) for every row that is not empty."""
-        ws = self.ws
-        last = ws.max_row or 1
-        if last > MAX_ROWS:
-            self.book.problem(self.sheet.name, SHEET, f"行数过多（{last:,} 行，上限 {MAX_ROWS:,} 行）", (self.index, 0, 0))
-            last = MAX_ROWS
+        grid = self._grid()
+        numbers = sorted(r for r in grid if r > 1)
+        if len(numbers) > MAX_ROWS:
+            self.book.problem(self.sheet.name, SHEET, f"行数过多（{len(numbers):,} 行，上限 {MAX_ROWS:,} 行）",
+                              (self.index, 0, 0))
+            numbers = numbers[:MAX_ROWS]
         columns = sorted(self.columns.items())
-        for row in ws.iter_rows(min_row=2, max_row=last):
-            number = row[0].row
+        for number in numbers:
+            cells = grid[number]
             values = {}
             for col, column in columns:
-                cell = row[col - 1] if col - 1 < len(row) else ws.cell(row=number, column=col)
-                value = cell.value
                 if (number, col) in self.covered:
                     values[column] = _Refused(silent=True)  # under a merged cell: reported with the merge
                     continue
+                cell = cells.get(col)
+                value = cell.value if cell is not None else None
                 if value is None or value == "":
                     continue
                 if cell.data_type == "f" or isinstance(value, (ArrayFormula, DataTableFormula)):
