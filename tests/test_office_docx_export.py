@@ -156,3 +156,24 @@ def test_force_replaces_a_previous_export_whole(tmp_path):
     write_documents(kb, "public", out, force=True)
     assert sorted(p.name for p in out.glob("*.docx")) == ["sample-home-visit.docx", compilation_name("public")]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "kb"]  # nothing left beside it
+
+
+def test_a_revised_or_pending_law_is_said_where_it_is_cited(tmp_path):
+    root = knowledge_base(tmp_path)
+    laws = root / "solutions" / "_registry" / "laws.yml"
+    laws.write_text(laws.read_text(encoding="utf-8").replace(
+        "    effective: 2019-04-23\n", "    effective: 2030-01-01\n").replace(
+        "    effective: 2012-01-01\n    status: 现行有效\n",
+        "    effective: 2012-01-01\n    status: 现行有效\n    revisions:\n"
+        "      - {adopted: 2026-11-15, effective: 2027-03-01, articles: [第十一条]}\n"), encoding="utf-8")
+    record = root / "solutions" / "sample-home-visit.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace(
+        "legal_basis:\n", "legal_basis:\n  - law: xingzheng-xuke-fa\n    article: 第三十条\n"
+                          "    provision: 行政机关应当公示许可事项、依据、条件和材料目录\n"), encoding="utf-8")
+    loaded = load_knowledge_base(root, today="2026-12-01")
+    assert loaded.ok, loaded.problems
+    write_documents(loaded.kb, "public", tmp_path / "out", today=date(2026, 12, 1))
+    text = _text(Document(tmp_path / "out" / "sample-home-visit.docx"))
+    assert "1．《中华人民共和国行政许可法》（尚未施行，2030-01-01 起施行）第三十条：" in text
+    assert ("注意：《中华人民共和国居民身份证法》第十一条（本提示引用第十一条第一款）于 2026-11-15 修订（2027-03-01 起施行），"
+            "本工作提示最近一次复核在 2026-11-01，尚未按修订后的条文复核；有疑问请向复核责任科室（户籍管理科）确认。") in text

@@ -41,10 +41,13 @@ def test_headers_are_the_fields_labels():
 
     collect(schema.load_schema("record"))
     for sheet in lay.sheets:
-        assert sheet.name in labels or sheet.name == L.RECORDS_SHEET
-        assert set(sheet.headers) - labels <= {"步骤序号"}, sheet.name
+        assert sheet.name.split("·")[-1] in labels or sheet.name == L.RECORDS_SHEET
+        assert set(sheet.headers) - labels <= {"步骤序号", "问题序号", "自测题序号"}, sheet.name
     assert lay.sheet("办理流程").index_header == "步骤序号"
     assert [c.header for c in lay.sheet("步骤材料").keys] == ["编号", "步骤序号"]
+    # lists that share a label are told apart by their parent
+    assert [s.name for s in lay.sheets if s.name.endswith("所依据的条款")] == [
+        "办理流程·所依据的条款", "常见问题·所依据的条款", "培训自测题·所依据的条款"]
 
 
 def test_choices_come_from_the_schema():

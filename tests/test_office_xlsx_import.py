@@ -76,8 +76,8 @@ RULE_CASES = {
         "bad.xlsx:事项!M3: review.next_review: 下次复核日期（2020-01-01）早于最近复核日期 reviewed_on（2026-11-01）"]),
     "an impossible date": (_set("修订记录", "B2", "2026-02-30"), [
         "bad.xlsx:修订记录!B2: changelog[0].date: “2026-02-30”不是有效日期：2026 年 2 月只有 28 天"]),
-    "personal data": (_set("常见问题", "C2", "可以，请拨打 138 1234 5678 预约上门时间。"), [
-        "bad.xlsx:常见问题!C2: faq[0].answer: 含有个人信息：疑似手机号码“138…78”，不得写入记录"]),
+    "personal data": (_set("常见问题", "D2", "可以，请拨打 138 1234 5678 预约上门时间。"), [
+        "bad.xlsx:常见问题!D2: faq[0].answer: 含有个人信息：疑似手机号码“138…78”，不得写入记录"]),
     "markup": (_set("事项", "C3", "行动不便的群众换领身份证，<b>上门</b>采集。"), [
         "bad.xlsx:事项!C3: summary: 不允许包含 HTML、脚本或字符实体“<b>”，请写纯文本"]),
     "part of a group left empty": (_set("事项", "N3", None), [
@@ -307,6 +307,11 @@ def _record(draw, index: int):
                                  max_size=2),
             "staff_notes": _text(1, 2000, True), "risk_notes": _text(1, 2000, True)}).filter(bool),
     )))
+    # each step, answer and self-check question may say which of the record's citations it rests on
+    cited = list(dict.fromkeys(f"{e['law']} {e['article']}" for e in record["legal_basis"]))
+    for item in record["procedure"] + record.get("faq", []) + record.get("self_check", []):
+        if draw(st.booleans()):
+            item["basis"] = draw(st.lists(st.sampled_from(cited), min_size=1, max_size=len(cited), unique=True))
     return record
 
 

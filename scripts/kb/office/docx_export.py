@@ -39,6 +39,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from .. import clock, revisions
 from ..edition import Edition
 from ..model import STATUS_NAMES, KnowledgeBase
 from ..render import _time_limit as time_limit_text
@@ -322,8 +323,8 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) 
 class _Prompt:
     """Writes one record's work prompt into a document, sections numbered as they appear."""
 
-    def __init__(self, doc, view: dict, edition: Edition, title_style: str, heading_style: str):
-        self.doc, self.view, self.edition = doc, view, edition
+    def __init__(self, doc, view: dict, edition: Edition, title_style: str, heading_style: str, today: date):
+        self.doc, self.view, self.edition, self.today = doc, view, edition, today
         self.title_style, self.heading_style = title_style, heading_style
         self.count = 0
 
@@ -355,8 +356,13 @@ class _Prompt:
         for n, entry in enumerate(v["legal_basis"], 1):
             law = entry["law"]
             note = f"（{law['status']}）" if law.get("status") and law["status"] != "现行有效" else ""
+            state = revisions.law_state(law, self.today)
+            note += "" if state.in_force else f"（尚未施行，{state.effective} 起施行）"  # as on the card
             number = f"（{law['doc_number']}）" if law.get("doc_number") else ""
             self.para(f"{n}．{law['title']}{number}{note}{entry['article']}：{entry['provision']}")
+        # as on the guide page, every reader is told when a cited article changed after the last review
+        for flag, cited in revisions.merged(revisions.flags_for(v, self.edition.kb.laws)):
+            self.para(f"注意：{flag.sentence(self.today, cited)}；有疑问请向复核责任科室（{v['review']['owner']}）确认。")
         self.heading("办理流程")
         rows = []
         for n, step in enumerate(v["procedure"], 1):
@@ -444,9 +450,9 @@ def _toc(doc, titles: list[str]) -> None:
     update.set(qn("w:val"), "true")
 
 
-def prompt_document(view: dict, edition: Edition):
+def prompt_document(view: dict, edition: Edition, today: date | None = None):
     doc = _new_document(view["title"], compilation=False)
-    _Prompt(doc, view, edition, TITLE, H1).write()
+    _Prompt(doc, view, edition, TITLE, H1, clock.today(today)).write()
     return doc
 
 
@@ -454,11 +460,11 @@ def compilation_document(edition: Edition, today: date | None = None):
     name = EDITION_NAMES[edition.name]
     doc = _new_document(f"工作提示汇编（{name}）", compilation=True)
     _add(doc, f"工作提示汇编（{name}）", TITLE, doc)
-    _add(doc, f"共 {len(edition.views)} 项　{(today or date.today()).isoformat()} 导出", META, doc)
+    _add(doc, f"共 {len(edition.views)} 项　{clock.today(today).isoformat()} 导出", META, doc)
     _add(doc, "目　录", TITLE, doc)
     _toc(doc, [v["title"] for v in edition.views])
     for view in edition.views:
-        _Prompt(doc, view, edition, H1, H2).write()
+        _Prompt(doc, view, edition, H1, H2, clock.today(today)).write()
     return doc
 
 
@@ -495,7 +501,7 @@ def write_documents(kb: KnowledgeBase, edition_name: str, out: Path, force: bool
     staging.chmod(0o777 & ~mask)  # mkdtemp makes it private; the folder is for colleagues to open
     try:
         for view in edition.views:
-            prompt_document(view, edition).save(staging / f"{view['id']}.docx")
+            prompt_document(view, edition, today).save(staging / f"{view['id']}.docx")
         compilation = staging / compilation_name(edition_name)
         compilation_document(edition, today).save(compilation)
         (staging / MARKER).write_text(f"kb export --format docx --edition {edition_name}\n", encoding="utf-8")

@@ -20,6 +20,8 @@ Everything else (reading cells, writing workbooks) asks this module.
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
@@ -286,11 +288,24 @@ def layout(internal: bool) -> Layout:
     sheets = [records]
     for path, spec, hidden in _lists(root, (), False):
         sheets.extend(_sheets_for_list(path, spec, hidden, None))
+    sheets = _distinct_names(sheets)
     if not internal:
         sheets = [s for s in sheets if not s.internal]
         sheets[0] = Sheet(RECORDS_SHEET, (), (), tuple(c for c in columns if not c.internal), records.description)
     _check_unique(sheets)
     return Layout(tuple(sheets), internal)
+
+
+def _distinct_names(sheets: list[Sheet]) -> list[Sheet]:
+    """Lists that share a label (each step's, answer's and question's 所依据的条款) are named by their parent too."""
+    counts = collections.Counter(s.name for s in sheets)
+    renamed = {s.name: s.name for s in sheets}
+    out = []
+    for sheet in sheets:
+        if counts[sheet.name] > 1 and sheet.parent:
+            sheet = dataclasses.replace(sheet, name=f"{renamed.get(sheet.parent, sheet.parent)}·{sheet.name}")
+        out.append(sheet)
+    return out
 
 
 def _check_unique(sheets: list[Sheet]) -> None:
