@@ -82,6 +82,7 @@ def _settings(config) -> tuple[str, SiteSettings]:
         site_name=config.site_name,
         feedback_url=options.get("feedback_url", defaults.feedback_url),
         today=today,
+        centre_name=str(options.get("centre_name") or defaults.centre_name),
     )
     return edition, settings
 

@@ -69,6 +69,12 @@ def test_a_site_built_with_file_urls_has_no_broken_link(tmp_path, edition):
     assert "guides/sample-home-visit.html" in locations and broken_search_results(site) == []
     guide = (site / "guides" / "sample-home-visit.html").read_text(encoding="utf-8")
     assert 'href="../laws/jumin-shenfenzheng-fa.html"' in guide and 'href="../cards/sample-home-visit/index.html"' in guide
+    # the counter tools: the notice and the card check are linked as files, their scripts found
+    assert 'href="../notice/sample-home-visit/index.html"' in guide and 'src="../assets/kb/deadline.js"' in guide
+    card = (site / "cards" / "sample-home-visit" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../notice/sample-home-visit/index.html"' in card and 'href="../check.html"' in card
+    check = (site / "cards" / "check.html").read_text(encoding="utf-8")
+    assert 'data-kb-versions-url="versions/__bucket__.js"' in check and 'src="../assets/kb/cardcheck.js"' in check
 
 
 def test_the_link_checker_finds_a_broken_link(tmp_path):

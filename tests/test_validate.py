@@ -76,6 +76,28 @@ def test_statistics_solved_cannot_exceed_received(tmp_path):
     assert problems(root) == ["solutions/minimal.yml:32: statistics.solved: 已解决件数（5）不能多于受理件数（3）"]
 
 
+def test_material_names_are_unique_and_their_basis_is_cited_by_the_record(tmp_path):
+    root = registry_only(tmp_path)
+    write(root, "minimal", MINIMAL + """materials:
+  - name: 申请书
+    basis: [xingzheng-xuke-fa 第三十条]
+  - name: 申请书
+    obtain: 窗口领取
+    basis: [xingzheng-xuke-fa 第三十一条]
+""")
+    assert problems(root) == [
+        "solutions/minimal.yml:35: materials[1].name: 材料“申请书”重复（第 33 行已有）",
+        "solutions/minimal.yml:37: materials[1].basis[0]: 这份材料依据的“xingzheng-xuke-fa 第三十一条”不在本记录的办理依据（legal_basis）中，"
+        "是否应为“xingzheng-xuke-fa 第三十条”？",
+    ]
+
+
+def test_deadlines_take_the_time_limit_shape(tmp_path):
+    root = registry_only(tmp_path)
+    write(root, "minimal", MINIMAL + "deadlines:\n  - title: 不能办理的答复\n    time_limit: {value: 3, unit: 周}\n")
+    assert problems(root) == ["solutions/minimal.yml:34: deadlines[0].time_limit.unit: “周”不是可选值，可选：工作日、自然日、小时"]
+
+
 def test_office_channel_may_hold_a_landline_but_not_a_mobile(tmp_path):
     root = registry_only(tmp_path)
     contacts = "internal:\n  contacts:\n    - role: 协调专席\n      department: 政务服务中心\n      channel: 内线 0571-88886666\n"

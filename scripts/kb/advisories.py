@@ -44,8 +44,15 @@ def source_checks(kb, today: date) -> Iterable[Problem]:
             yield doc.problem(("laws", index, "verified", "checked_on"), message).as_warning()
 
 
+def card_length(kb, today: date) -> Iterable[Problem]:
+    """A record too long for its one-sheet work-prompt card (``kb.cardfit``)."""
+    from .cardfit import warnings
+
+    return warnings(kb, today)
+
+
 #: Every kind of warning, in the order they are computed.
-CHECKS: list[Callable[..., Iterable[Problem]]] = [source_checks, awaiting_review]
+CHECKS: list[Callable[..., Iterable[Problem]]] = [source_checks, awaiting_review, card_length]
 
 
 def collect(kb, today: date) -> list[Problem]:

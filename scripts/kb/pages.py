@@ -7,6 +7,7 @@ MkDocs ``File`` objects, and that tests can inspect directly.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,11 +17,12 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import clock, revisions, schema, stats
+from . import calendar, cardfit, cardversion, clock, deadline, notice, revisions, schema, stats
 from .edition import Edition
 from .model import STATUS_NAMES, department_slug
 from .render import Renderer
-from .urls import SOURCES, card_src, guide_src, law_src, listing_src, part_src, section_src
+from .urls import (CALENDAR_SRC, CARD_CHECK_SRC, SOURCES, card_src, card_versions_src, guide_src, law_src, listing_src,
+                   notice_src, part_src, section_src)
 
 DISPOSITIONS = {"办不了": "解释疏导", "很难办": "协调办理", "不给办": "督办问责"}
 LAW_LEVELS = ["法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "规范性文件"]
@@ -57,6 +59,8 @@ class SiteSettings:
     #: The build day: laws not yet in force and overdue reviews are judged on it.
     #: None: ``$KB_TODAY``, else the system date (see kb.clock).
     today: date | None = None
+    #: The centre named on the 一次性告知单 (mkdocs.yml: extra.kb.centre_name).
+    centre_name: str = "政务服务中心"
 
 
 class SiteBuilder:
@@ -68,6 +72,8 @@ class SiteBuilder:
         vocab = self.kb.vocabularies
         self.slugs = {kind: {t.name: t.slug for t in terms} for kind, terms in vocab.items()}
         self.urls = edition.urls
+        self._versions: dict[str, tuple[dict, cardversion.CardVersion]] = {}
+        self._dues: dict[tuple, deadline.Due] = {}
         self.renderer = renderer or Renderer()
         self.renderer.globals.update(
             SOURCES,
@@ -80,6 +86,9 @@ class SiteBuilder:
             department_slug=department_slug,
             today=self.today.isoformat(),
             law_state=self.law_state,
+            long_date=deadline.long_date,
+            centre_name=self.settings.centre_name,
+            card_check_src=CARD_CHECK_SRC,
         )
 
     # -- helpers ----------------------------------------------------------------
@@ -88,6 +97,11 @@ class SiteBuilder:
 
     def _render(self, template: str, src: str, **context) -> Page:
         return Page(src, self.renderer.render(template, page_src=src, **context))
+
+    @cached_property
+    def _pending_laws(self) -> dict[str, str]:
+        """law id -> the day it takes effect, for the laws not yet in force on the build day."""
+        return {law_id: state.effective for law_id, state in self._law_states.items() if not state.in_force}
 
     def law_state(self, law_id: str) -> revisions.LawState:
         """Whether a law is in force on the build day (templates call it as ``law_state(id)``)."""
@@ -140,13 +154,102 @@ class SiteBuilder:
             basis_names={f"{b['law']['id']} {b['article']}": (b["law"].get("short") or b["law"]["title"]) + b["article"]
                          for b in view["legal_basis"]},
             feedback_url=self.feedback_link(view),
+            deadline=self.deadline_panel(view),
         )
         page.record = view["id"]
         return page
 
+    def deadline_panel(self, view: dict) -> dict:
+        """The rows of the guide's deadline panel, dated for a matter accepted on the build day.
+
+        The page's script recomputes the dates for the day it is opened (or the day typed in);
+        these are what a reader without scripts sees, and what tests compare the script with.
+        """
+        cal = calendar.official()
+        accepted = self.today
+        due = self._due
+        total = due(accepted, view["time_limit"])
+        extras = [due(accepted, d["time_limit"]) for d in view.get("deadlines") or []]
+        steps, start = [], accepted
+        for step in view["procedure"]:  # one after another, as deadline.chain
+            steps.append(due(start, step["time_limit"]))
+            start = steps[-1].date
+
+        def row(kind: str, label: str, limit, due: deadline.Due, attr: str) -> dict:
+            unit = limit if isinstance(limit, str) else limit["unit"]
+            return {"kind": kind, "label": label, "limit": limit, "attr": attr, "unit": unit,
+                    "value": None if isinstance(limit, str) else limit["value"], "hours": unit == deadline.HOURS,
+                    "date": due.date.isoformat(), "long": deadline.long_date(due.date)}
+
+        rows = [row("total", "承诺办结", view["time_limit"], total, "data-kb-due-total")]
+        rows += [row("extra", d["title"], d["time_limit"], due, f'data-kb-due-extra="{i}"')
+                 for i, (d, due) in enumerate(zip(view.get("deadlines") or [], extras), 1)]
+        rows += [row("step", f"第 {i} 步：{s['title']}", s["time_limit"], due, f'data-kb-due-step="{i}"')
+                 for i, (s, due) in enumerate(zip(view["procedure"], steps), 1)]
+        return {
+            "accepted": accepted.isoformat(),
+            "rows": rows,
+            "uncovered": deadline.uncovered_years([total, *extras, *steps]),
+            "calendar": cal,
+        }
+
+    def _due(self, start: date, limit) -> deadline.Due:
+        """deadline.due over the official calendar, remembered: a province's guides share their limits."""
+        key = (start, limit) if isinstance(limit, str) else (start, limit["unit"], limit["value"])
+        found = self._dues.get(key)
+        if found is None:
+            found = self._dues[key] = deadline.due(start, limit, calendar.official())
+        return found
+
+    def card_version_of(self, view: dict) -> cardversion.CardVersion:
+        cached = self._versions.get(view["id"])
+        if cached is None or cached[0] is not view:  # computed once per view and build
+            cached = self._versions[view["id"]] = (view, cardversion.version(view, self.edition.internal))
+        return cached[1]
+
+    def card_parts(self, view: dict) -> tuple[cardversion.CardVersion, cardfit.CardPlan, str]:
+        """A card's version, its one-sheet plan, and the guide URL it prints."""
+        internal = self.edition.internal
+        version = self.card_version_of(view)
+        guide_url = self.urls.url(guide_src(view["id"]))
+        plan = cardfit.plan(view, internal=internal, site_name=self.settings.site_name, code=version.printed,
+                            guide_url=guide_url, pending=self._pending_laws)
+        return version, plan, guide_url
+
     def card_html(self, view: dict) -> Markup:
         """One card's <article>: the same on its own page and in every batch."""
-        return Markup(self.renderer.render("_card.html.j2", r=view))
+        version, plan, guide_url = self.card_parts(view)
+        return Markup(self.renderer.render("_card.html.j2", r=view, version=version, plan=plan, guide_url=guide_url))
+
+    def card_versions(self, views: list[dict]) -> Iterator[Page]:
+        """``cards/versions/<bucket>.js``: the current code of every card, which ``cards/check/`` reads for
+        the id it is asked about (scripts, not JSON, so that they load from ``file://`` too; grouped by
+        ``cardversion.bucket`` so that a province's site gets a few dozen small files, not one per card)."""
+        buckets: dict[str, dict] = {}
+        for view in views:
+            version = self.card_version_of(view)
+            buckets.setdefault(cardversion.bucket(view["id"]), {})[view["id"]] = {
+                "title": view["title"], "code": version.code, "since": version.since,
+                "sections": [list(s) for s in version.sections],
+            }
+        for name, cards in sorted(buckets.items()):
+            data = {"public_sections": cardversion.PUBLIC_SECTIONS, "cards": cards}
+            yield Page(card_versions_src(name), f"kbCardVersions({json.dumps(data, ensure_ascii=False, sort_keys=True)});\n")
+
+    def notice(self, view: dict) -> Page:
+        """``notice/<id>/``: the 一次性告知单, a standalone sheet like a card (no theme: one per record)."""
+        heights = notice.heights_mm(view, self.settings.centre_name)
+        return self._render("notice.html.j2", notice_src(view["id"]), r=view, materials=notice.rows(view, heights),
+                            density=notice.density(view, heights=heights), fixed_fit=",".join(map(str, heights[0])),
+                            fit_budget=notice.HEIGHT_MM, record_basis=notice.record_basis(view),
+                            today_long=deadline.long_date(self.today))
+
+    def card_check_page(self) -> Page:
+        return self._render("card_check.md.j2", CARD_CHECK_SRC, sections=cardversion.SECTIONS,
+                            public_sections=cardversion.PUBLIC_SECTIONS, buckets=cardversion.BUCKETS)
+
+    def calendar_asset(self) -> Page:
+        return Page(CALENDAR_SRC, calendar.official().script())
 
     def card(self, view: dict, card_html: dict[str, Markup] | None = None) -> Page:
         src = card_src(view["id"])
@@ -212,6 +315,8 @@ class SiteBuilder:
         card_html = {view["id"]: self.card_html(view) for view in views}
         for view in views:
             yield self.card(view, card_html)
+        yield from self.card_versions(views)
+        yield self.card_check_page()
         by_domain = self.by_domain
         batches = [(term.name, term.slug, by_domain[term.name])
                    for term in self.kb.vocabularies["domains"] if by_domain.get(term.name)]
@@ -268,8 +373,10 @@ class SiteBuilder:
 
     def pages(self) -> Iterator[Page]:
         yield self.home_page()
+        yield self.calendar_asset()
         for view in self.edition.views:
             yield self.guide(view)
+            yield self.notice(view)
         yield from self.vocabulary_pages()
         yield from self.department_pages()
         yield from self.law_pages()

@@ -331,6 +331,7 @@ class Checker:
 
         if isinstance(basis, list):
             self._check_basis_refs(doc, basis)
+        self.problems.extend(_material_name_problems(doc))
 
         review = data.get("review")
         if isinstance(review, dict):
@@ -377,8 +378,24 @@ class Checker:
 
 
 #: Items that may say which legal_basis entries they rest on (field -> what it is called in messages).
-BASIS_FIELDS = {"procedure": "这一步", "faq": "这条解答", "self_check": "这道自测题"}
+BASIS_FIELDS = {"procedure": "这一步", "faq": "这条解答", "self_check": "这道自测题", "materials": "这份材料"}
 ID_REF = re.compile(schema.load_schema("record")["$defs"]["basis"]["items"]["pattern"].strip("^$"))
+
+
+def _material_name_problems(doc: Document) -> list[Problem]:
+    """Material names are unique: the 一次性告知单 ticks them by name."""
+    out = []
+    materials = doc.data.get("materials")
+    seen: dict[str, int] = {}
+    for index, material in enumerate(materials if isinstance(materials, list) else []):
+        name = material.get("name") if isinstance(material, dict) else None
+        if not isinstance(name, str):
+            continue
+        if name in seen:
+            out.append(doc.problem(("materials", index, "name"), f"材料“{_shown(name)}”重复（第 {seen[name]} 行已有）"))
+        else:
+            seen[name] = doc.line_of(("materials", index, "name"))
+    return out
 
 
 def _is_count(value: Any) -> bool:

@@ -1,0 +1,90 @@
+// 一次性告知单 (notice/<id>/): ticking a material the applicant brought ([data-kb-material]) removes it from
+// #kb-notice, which then lists exactly the missing ones; the date typed in [data-kb-notice-date] is printed.
+// Nothing is stored or sent: no form, no storage, no request.
+(function () {
+  "use strict";
+
+  var WEEKDAYS = "日一二三四五六";
+
+  function longDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m) return "";
+    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    return +m[1] + "年" + +m[2] + "月" + +m[3] + "日（星期" + WEEKDAYS.charAt(d.getUTCDay()) + "）";
+  }
+
+  function todayIso() {
+    var now = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  }
+
+  function numbers(el) {
+    return (el.getAttribute("data-kb-fit") || "").split(",").map(Number);
+  }
+
+  // The largest type size at which the materials still missing fit one sheet (heights estimated at build
+  // time by scripts/kb/notice.py); if none does, say on screen that the notice takes two sheets.
+  function fit(notice) {
+    var sheet = notice.closest("[data-kb-fit]");
+    if (!sheet) return;
+    var total = numbers(sheet);
+    var budget = Number(sheet.getAttribute("data-kb-fit-budget"));
+    notice.querySelectorAll("[data-kb-missing]").forEach(function (item) {
+      if (item.hidden) return;
+      numbers(item).forEach(function (mm, i) { total[i] += mm; });
+    });
+    var level = total.findIndex(function (mm) { return mm <= budget; });
+    var overflow = level < 0;
+    if (overflow) level = total.length - 1;
+    for (var i = 0; i < total.length; i += 1) sheet.classList.toggle("kb-notice--d" + i, i === level);
+    var warning = document.querySelector("[data-kb-notice-overflow]");
+    if (warning) warning.hidden = !overflow;
+  }
+
+  function update() {
+    var notice = document.getElementById("kb-notice");
+    if (!notice) return;
+    var brought = {};
+    document.querySelectorAll("input[data-kb-material]").forEach(function (box) {
+      if (box.checked) brought[box.getAttribute("data-kb-material")] = true;
+    });
+    var missing = 0;
+    notice.querySelectorAll("[data-kb-missing]").forEach(function (item) {
+      var has = brought[item.getAttribute("data-kb-missing")] === true;
+      item.hidden = has;
+      if (!has) missing += 1;
+    });
+    fit(notice);
+    var complete = notice.querySelector("[data-kb-notice-complete]");
+    var intro = notice.querySelector("[data-kb-notice-intro]");
+    if (complete) complete.hidden = missing > 0;
+    if (intro) intro.hidden = missing === 0;
+    var input = document.querySelector("[data-kb-notice-date]");
+    var out = document.querySelector("[data-kb-notice-date-out]");
+    if (input && out) {
+      var text = longDate(input.value);
+      out.textContent = text || "＿＿＿＿年＿＿月＿＿日";
+      if (text) out.setAttribute("datetime", input.value);
+      else out.removeAttribute("datetime");
+    }
+  }
+
+  function start() {
+    var input = document.querySelector("[data-kb-notice-date]");
+    if (input) input.value = todayIso();
+    document.addEventListener("change", function (event) {
+      if (event.target.matches("input[data-kb-material], [data-kb-notice-date]")) update();
+    });
+    document.addEventListener("input", function (event) {
+      if (event.target.matches("[data-kb-notice-date]")) update();
+    });
+    document.addEventListener("click", function (event) {
+      if (event.target.closest("[data-kb-print]")) window.print();
+    });
+    update();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
