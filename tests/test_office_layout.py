@@ -42,7 +42,7 @@ def test_headers_are_the_fields_labels():
     collect(schema.load_schema("record"))
     for sheet in lay.sheets:
         assert sheet.name.split("·")[-1] in labels or sheet.name == L.RECORDS_SHEET
-        assert set(sheet.headers) - labels <= {"步骤序号", "问题序号", "自测题序号"}, sheet.name
+        assert set(sheet.headers) - labels <= {"步骤序号", "问题序号", "自测题序号", "材料序号"}, sheet.name
     assert lay.sheet("办理流程").index_header == "步骤序号"
     assert [c.header for c in lay.sheet("步骤材料").keys] == ["编号", "步骤序号"]
     # lists that share a label are told apart by their parent
@@ -90,5 +90,5 @@ def test_rows_of_a_record():
                             ["x", 2, "办结", "发证", "窗口", None, "即办", None]]
     assert rows["步骤材料"] == [["x", 1, "户口簿"], ["x", 1, "身份证"], ["x", 2, None]]
     assert rows["配合部门"] == [["x", None]]  # present but empty: a row with only the key
-    assert rows["所需材料"] == [["x", "户口簿", "否", None]]
+    assert rows["所需材料"] == [["x", 1, "户口簿", "否", None, None]]  # 材料序号: materials have a list (basis)
     assert rows["标签"] == [] and rows["升级联络"] == []

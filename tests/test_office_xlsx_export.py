@@ -43,7 +43,7 @@ def test_drop_downs_for_every_vocabulary_and_enum(internal_book):
     assert rules["H"][0] == "whole" and rules["I"] == ("list", '"工作日,自然日,小时,即办"', "stop")
     assert _validations(wb["共性成因"])["B"] == ("list", "kb_causes", "stop")
     assert _validations(wb["办理依据"])["B"] == ("list", "kb_laws", "stop")
-    assert _validations(wb["所需材料"])["C"] == ("list", '"是,否"', "stop")
+    assert _validations(wb["所需材料"])["D"] == ("list", '"是,否"', "stop")
     assert _validations(wb["相关事项"])["B"] == ("list", "'事项'!$A$2:$A$3", "warning")
     names = wb.defined_names
     assert names["kb_domains"].attr_text == "'词表'!$A$2:$A$11"

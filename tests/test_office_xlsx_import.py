@@ -112,8 +112,8 @@ def test_record_rules_are_named_by_cell(case, fixture_export, tmp_path):
     wb.save(bad)
     found = problems(empty, bad)
     if expected is None:  # the record's rows now belong to no record: one line for them, at the first
-        assert found[-1] == ("bad.xlsx:共性成因!A4: id: 编号“sample-home-visit”不在“事项”工作表中（共 19 行用了这个编号，在“共性成因”、"
-                             "“常用叫法”、“适用情形”、“不适用情形”、“办理依据”、“办理流程”、“步骤材料”、“配合部门”、“来源”、“所需材料”、"
+        assert found[-1] == ("bad.xlsx:共性成因!A4: id: 编号“sample-home-visit”不在“事项”工作表中（共 22 行用了这个编号，在“共性成因”、"
+                             "“常用叫法”、“适用情形”、“不适用情形”、“办理依据”、“办理流程”、“步骤材料”、“其他期限”、“配合部门”、“来源”、“所需材料”、“材料依据”、"
                              "“常见问题”、“培训自测题”、“相关事项”、“修订记录”、“脱敏个案”、“升级联络”工作表）："
                              "先在“事项”工作表添加这条记录，或改正编号")
         assert all(p.startswith("bad.xlsx:事项!A3: ") and "缺少必填字段" in p for p in found[:-1])
