@@ -1,6 +1,5 @@
 """deadline: 办理时限 as dates, by the law's rules; the page's script gives the same dates as Python."""
 
-import json
 from datetime import date, timedelta
 
 import chinese_calendar

@@ -24,7 +24,6 @@ height, and not wastefully long either.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
