@@ -92,6 +92,7 @@ def test_pagefind_peer_indexes_a_copy_and_answers_the_same_queries(tmp_path):
     table = bench.format_peer(result)
     assert "Pagefind" in table and "前三命中" in table
 
+
 def test_serve_log_counts_full_builds_and_preview_updates(tmp_path):
     from kb.bench import _builds
 
