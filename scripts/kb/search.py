@@ -205,9 +205,10 @@ class SearchIndexBuilder:
     def __init__(self, edition: Edition, previous: SearchIndexBuilder | None = None):
         self.edition = edition
         self.pages: dict[str, tuple[str, str]] = {}  # url -> (title, text), in the order pages were built
-        self.folder = Folder(edition.kb.variants)
+        same_folding = previous is not None and previous.edition.kb.variants == edition.kb.variants
+        self.folder = previous.folder if same_folding else Folder(edition.kb.variants)
         self.words = self._dictionary_words()
-        self._jieba = rjieba.Jieba()  # this build's own dictionary: the default one plus the KB's words
+        self._jieba: rjieba.Jieba | None = None  # made on first use: loading the default dictionary takes time
         self._dictionary_loaded = False
         self._records: Job | None = None  # the records' documents, when started early
         # Terms of a text, by (text, kind of terms): the same domain, department,
@@ -218,9 +219,8 @@ class SearchIndexBuilder:
         self._previous_index: _Index | None = None
         if previous is not None:
             self.pages = dict(previous.pages)
-            if (previous.words == self.words and previous.edition.kb.synonyms == edition.kb.synonyms
-                    and previous.edition.kb.variants == edition.kb.variants):
-                self.folder, self._jieba = previous.folder, previous._jieba
+            if same_folding and previous.words == self.words and previous.edition.kb.synonyms == edition.kb.synonyms:
+                self._jieba = previous._jieba
                 self._dictionary_loaded = previous._dictionary_loaded
                 self._record_docs, self._terms = previous._record_docs, previous._terms
                 self._previous_index = previous._index
@@ -238,9 +238,12 @@ class SearchIndexBuilder:
         return frozenset(self.folder.fold(word) for word in words if len(word) >= 2)
 
     def _load_dictionary(self) -> None:
-        """Teach jieba the knowledge base's own words."""
+        """Teach jieba the knowledge base's own words (this build's own dictionary: the default one
+        plus these)."""
         if self._dictionary_loaded:
             return
+        if self._jieba is None:
+            self._jieba = rjieba.Jieba()
         for word in sorted(self.words):
             self._jieba.add_word(word, 2000, None)
         self._dictionary_loaded = True
