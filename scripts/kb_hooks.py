@@ -35,6 +35,7 @@ from mkdocs.structure.files import File, InclusionLevel
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from kb import clock, plugins, report  # noqa: E402
+from kb.preview import current as preview  # noqa: E402
 from kb.bundle import build_info, write_offline_files  # noqa: E402
 from kb.edition import PUBLIC, Edition  # noqa: E402
 from kb.model import load_knowledge_base  # noqa: E402
@@ -58,6 +59,8 @@ class _State:
     search: SearchIndexBuilder | None = None
     raw: RawBlocks | None = None
     generated: set[str] = set()  # src_uri of every page this hook added
+    sources = None  # the files as read, for the preview's partial updates
+    files = nav = env = None  # MkDocs' objects of this build, for the preview
     offline = False  # a copy for opening from disk (kb bundle, or Material's offline plugin)
     inline: list[str] = []  # pages that still carry an inline script (the CSP refuses it)
 
@@ -66,8 +69,10 @@ state = _State()
 
 
 def on_startup(command, dirty):
-    state.command = command
-    state.dirty = dirty
+    # Called once per process: the rebuilds of `mkdocs serve` load this module afresh, so
+    # the command is kept in the kb package, which stays.
+    preview.command = command
+    preview.dirty = dirty
 
 
 def _settings(config) -> tuple[str, SiteSettings]:
@@ -91,8 +96,14 @@ def _settings(config) -> tuple[str, SiteSettings]:
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     edition_name, settings = _settings(config)
-    loaded = load_knowledge_base(root, settings.today)
+    state.command = preview.command
+    state.dirty = getattr(preview, "dirty", False)
+    if preview.serving:
+        preview.begin(config)
+    loaded = load_knowledge_base(root, settings.today, preview.check_cache if preview.serving else None)
     if loaded.problems:
+        if preview.serving:
+            preview.fail([str(p) for p in loaded.problems])
         lines = report.render_text(loaded.problems)
         raise PluginError(
             f"知识库检查未通过（{len(loaded.problems)} 个问题），站点未构建，现有输出目录保持不变：\n{lines}"
@@ -104,6 +115,7 @@ def on_config(config):
     for warning in loaded.warnings:
         log.warning(str(warning))
     state.builder = SiteBuilder(edition, settings)
+    state.sources = loaded.sources
     if state.search is not None:
         state.search.cancel()  # a previous `mkdocs serve` build that stopped half-way
     state.search = SearchIndexBuilder(edition)
@@ -148,7 +160,11 @@ def on_files(files, config):
     tags_listing = plugins.needs_tags_listing(config, files)  # looks at the hand-written pages only
     for page in builder.pages():
         if files.get_file_from_path(page.src) is not None:
+            if preview.serving:
+                preview.record_page(page.src, None)
             continue  # a hand-written page with the same path wins
+        if preview.serving:
+            preview.record_page(page.src, page.content)
         file = File.generated(config, page.src, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
         if page.record:
             file.edit_uri = f"../solutions/{page.record}.yml"
@@ -164,7 +180,13 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     builder = state.builder
-    markdown = _MARKER.sub(lambda m: builder.block(m.group(1), page.file.src_uri), markdown)
+    names = _MARKER.findall(markdown)
+    if names:
+        src = page.file.src_uri
+        blocks = {name: builder.block(name, src) for name in names}
+        markdown = _MARKER.sub(lambda m: blocks[m.group(1)], markdown)
+        if preview.serving and preview.built is not None:
+            preview.record_blocks(src, names, "".join(blocks[name] for name in names))
     if page.file.src_uri in state.generated:
         # Generated pages are mostly HTML blocks that Markdown would only copy:
         # hand it placeholders instead (same output, see kb/rawblocks.py).
@@ -180,9 +202,21 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def on_nav(nav, config, files):
+    state.nav = nav
+    return nav
+
+
 def on_env(env, config, files):
     env.filters["kb_search_worker"] = lambda text: _WORKER.sub("assets/kb/search-worker.js", text)
+    state.env, state.files = env, files
     return env
+
+
+def on_serve(server, config, builder):
+    # Saves of records are shown by updating only the pages they touch (kb/preview.py).
+    preview.install(server, builder, config)
+    return server
 
 
 def on_post_page(output, page, config):
@@ -209,6 +243,8 @@ def on_post_build(config):
     state.search.write(config.site_dir)
     if state.offline:
         write_offline_files(config.site_dir)
+    if preview.serving and preview.built is not None:
+        preview.finish(files=state.files, nav=state.nav, env=state.env, state=state)
     if state.final_site_dir:
         _swap(config.site_dir, state.final_site_dir)
         config.site_dir = state.final_site_dir

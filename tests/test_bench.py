@@ -91,3 +91,12 @@ def test_pagefind_peer_indexes_a_copy_and_answers_the_same_queries(tmp_path):
     assert not (project / "site" / "pagefind").exists() and not list((project / "site").rglob("*pagefind*"))
     table = bench.format_peer(result)
     assert "Pagefind" in table and "前三命中" in table
+
+
+def test_serve_log_counts_full_builds_and_preview_updates(tmp_path):
+    from kb.bench import _builds
+
+    log = tmp_path / "serve.log"
+    log.write_text("INFO    -  Documentation built in 15.20 seconds\nINFO    -  预览：已更新，用时 0.41 秒\n"
+                   "INFO    -  预览：1 条记录有改动，重新生成 3 个页面\n", encoding="utf-8")
+    assert _builds(log) == [15.2, 0.41]

@@ -345,9 +345,10 @@ def _get(url: str) -> str | None:
 
 
 def _builds(log: Path) -> list[float]:
-    """The "Documentation built in N seconds" figures ``mkdocs serve`` has logged so far."""
+    """The build times ``mkdocs serve`` has logged so far: MkDocs' full builds ("Documentation built
+    in N seconds") and the preview's partial updates ("预览：已更新，用时 N 秒", kb/preview.py)."""
     text = Path(log).read_text(encoding="utf-8", errors="replace") if Path(log).exists() else ""
-    return [float(x) for x in re.findall(r"Documentation built in ([0-9.]+) seconds", text)]
+    return [float(x) for x in re.findall(r"(?:Documentation built in|预览：已更新，用时) ([0-9.]+) (?:seconds|秒)", text)]
 
 
 def _serve_and_edit(cwd: Path, path: str, edit: Callable[[str], None], label: str, log: Path, edits: int,
@@ -398,7 +399,7 @@ def _serve_and_edit(cwd: Path, path: str, edit: Callable[[str], None], label: st
     return startup, times, _builds(log)[1:]
 
 
-def serve_reload(project: Path, anchor: Path | None = None, edits: int = 2, timeout: float = 900,
+def serve_reload(project: Path, anchor: Path | None = None, edits: int = 3, timeout: float = 900,
                  progress: Callable[[str], None] = print) -> dict:
     """``mkdocs serve``: change one record's summary and time until its guide page shows the new text.
 
@@ -750,11 +751,14 @@ def format_summary(report: dict) -> str:
                 f"{url} {kb / 1024:.1f} MB" if kb >= 1024 else f"{url} {kb:.0f} KB" for url, kb in r["largest_pages"][:3]))
         if "serve_reload_s" in r:
             line = (f"{r['records']} 条：mkdocs serve 启动 {r['serve_startup_s']:.1f} s；改一条记录后页面更新 "
-                    + "、".join(f"{s:.1f} s" for s in r["serve_reload_s"])
-                    + "（整站重建 " + "、".join(f"{s:.1f} s" for s in r.get("serve_rebuild_s", [])) + "）")
+                    f"中位 {statistics.median(r['serve_reload_s']):.2f} s（"
+                    + "、".join(f"{s:.2f} s" for s in r["serve_reload_s"])
+                    + "；其中更新页面 " + "、".join(f"{s:.2f} s" for s in r.get("serve_rebuild_s", [])) + "）")
             if "anchor_serve_reload_s" in r:
-                line += "；基准站改一页后更新 " + "、".join(f"{s:.1f} s" for s in r["anchor_serve_reload_s"]) + \
-                        "（整站重建 " + "、".join(f"{s:.1f} s" for s in r.get("anchor_serve_rebuild_s", [])) + "）"
+                line += (f"；基准站启动 {r['anchor_serve_startup_s']:.1f} s，改一页后更新中位 "
+                         f"{statistics.median(r['anchor_serve_reload_s']):.2f} s（"
+                         + "、".join(f"{s:.2f} s" for s in r["anchor_serve_reload_s"]) + "；整站重建 "
+                         + "、".join(f"{s:.1f} s" for s in r.get("anchor_serve_rebuild_s", [])) + "）")
             lines.append(line)
         if "peer_comparison" in r:
             lines += ["", f"{r['records']} 条：本站检索与 {r['peer_comparison']['peer']['name']} 对照"

@@ -9,7 +9,7 @@ index or the sitemap by accident.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import KnowledgeBase, Record
 from .schema import internal_fields
@@ -31,14 +31,33 @@ class Edition:
     kb: KnowledgeBase
     #: The URL style of the site the views' ``url`` fields point into.
     urls: SiteUrls = DIRECTORY_URLS
+    #: The same edition a moment ago (``mkdocs serve``): the views of records that are the
+    #: same objects as then are taken over, not made again (see kb/preview.py).
+    previous: Edition | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.name not in EDITIONS:
             raise ValueError(f"未知的版本“{self.name}”，可选：{'、'.join(EDITIONS)}")
         self._hidden = internal_fields() if self.name == PUBLIC else []
         self.records = [r for r in self.kb.records if r.status in VISIBLE[self.name]]
-        self.views = [self.view(r) for r in self.records]
+        reuse = self._reusable_views()
+        self.views = [reuse.get(id(r.data)) or self.view(r) for r in self.records]
         self.by_id = {v["id"]: v for v in self.views}
+        self.previous = None  # keep no chain of old editions alive
+
+    def _reusable_views(self) -> dict[int, dict]:
+        """Views of the previous edition by the identity of their record's data.
+
+        A view also depends on which records are visible (``related`` hides the others), on
+        the registry and on the URL style: only when all of these are the same are views reused.
+        """
+        old = self.previous
+        if (old is None or old.name != self.name
+                or list(map(id, old.kb.laws.values())) != list(map(id, self.kb.laws.values()))
+                or old.urls.use_directory_urls != self.urls.use_directory_urls
+                or [r.id for r in old.records] != [r.id for r in self.records]):
+            return {}
+        return {id(r.data): v for r, v in zip(old.records, old.views)}
 
     @property
     def internal(self) -> bool:
@@ -61,6 +80,14 @@ class Edition:
     def _visible(self, record_id: str) -> bool:
         other = self.kb.record(record_id)
         return other is not None and other.status in VISIBLE[self.name]
+
+    def citations(self) -> dict[str, list[tuple[dict, dict]]]:
+        """``citing`` for every law of the registry at once."""
+        found: dict[str, list[tuple[dict, dict]]] = {law_id: [] for law_id in self.kb.laws}
+        for view in self.views:
+            for entry in view["legal_basis"]:
+                found[entry["law"]["id"]].append((view, entry))
+        return found
 
     def citing(self, law_id: str) -> list[tuple[dict, dict]]:
         """(view, legal_basis entry) for each visible citation of ``law_id``."""

@@ -130,6 +130,7 @@ class Folder:
         # longest first at each position, left to right (the worker does the same)
         keys = sorted(self.rules, key=lambda k: (-len(k), k))
         self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+        self._folded: dict[str, str] = {}
 
     def _rules(self, pairs, traditional: bool = False) -> dict[str, str]:
         """Folded (key, value) pairs of the same length; ``traditional``: only keys
@@ -149,10 +150,14 @@ class Folder:
 
     def fold(self, text: str) -> str:
         """``text`` as the index and the worker see it (same length as ``fold_chars``)."""
-        text = self.fold_chars(text)
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(lambda match: self.rules[match.group()], text)
+        folded = self._folded.get(text)
+        if folded is None:
+            folded = self.fold_chars(text)
+            if self._pattern is not None:
+                folded = self._pattern.sub(lambda match: self.rules[match.group()], folded)
+            if len(self._folded) < 200_000:  # the same aliases, names and words recur in every build
+                self._folded[text] = folded
+        return folded
 
     def table_for(self, chars: set[str], terms) -> dict:
         """What the worker needs for an index with these characters and terms.

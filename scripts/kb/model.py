@@ -118,15 +118,20 @@ class Loaded:
         return not self.problems
 
 
-def load_knowledge_base(root: Path | str, today: date | str | None = None) -> Loaded:
+def load_knowledge_base(root: Path | str, today: date | str | None = None, check_cache: dict | None = None) -> Loaded:
     """Read, check and (when clean) model the knowledge base under ``root``.
 
-    ``today`` (default: ``kb.clock.today()``) is the day the warnings are computed for.
+    ``today`` (default: ``kb.clock.today()``) is the day the warnings are computed for;
+    ``check_cache``: see ``check_sources`` (kept by ``mkdocs serve`` between builds).
     """
+    return model_sources(load_sources(Path(root)), today, check_cache)
+
+
+def model_sources(sources: Sources, today: date | str | None = None, check_cache: dict | None = None) -> Loaded:
+    """Check sources already read and (when clean) model them, with their warnings."""
     from . import advisories
 
-    sources = load_sources(Path(root))
-    problems = sort_problems(check_sources(sources))
+    problems = sort_problems(check_sources(sources, check_cache))
     if problems:
         return Loaded(sources, problems, None)
     kb = build_model(sources)

@@ -50,6 +50,54 @@ class Page:
     record: str | None = None  # the record it comes from, for edit links
 
 
+#: What a page may depend on. A page's ``deps`` name the parts of the knowledge base its text
+#: is made from, so that a preview (kb/preview.py) renders again only the pages a saved record
+#: touches (``touched``). Registry, vocabulary and template changes rebuild everything.
+ANY = ("any",)  # a page summing up the whole edition (counts, lists of everything)
+
+
+def record_key(record_id: str) -> tuple:
+    return ("record", record_id)
+
+
+def term_key(section: str, name: str) -> tuple:
+    return ("term", section, name)
+
+
+def law_key(law_id: str) -> tuple:
+    return ("law", law_id)
+
+
+def view_keys(view: dict) -> set[tuple]:
+    """The keys a record's view belongs to: itself, its terms, departments and laws."""
+    keys = {record_key(view["id"]), term_key("domains", view["domain"]), term_key("categories", view["category"])}
+    keys.update(term_key("causes", c) for c in view["causes"])
+    departments = view["departments"]
+    keys.update(term_key("departments", d) for d in [departments["lead"], *departments.get("cooperating", [])])
+    keys.update(law_key(b["law"]["id"]) for b in view["legal_basis"])
+    return keys
+
+
+def touched(old: dict | None, new: dict | None) -> set[tuple]:
+    """Keys whose pages may change when a record's view goes from ``old`` to ``new``: the record
+    itself, the summaries, and the terms and laws it joins or leaves (whose lists change shape)."""
+    before = view_keys(old) if old is not None else set()
+    after = view_keys(new) if new is not None else set()
+    return {ANY} | (before ^ after) | {k for k in before | after if k[0] == "record"}
+
+
+@dataclass
+class Planned:
+    """A page of the site before it is rendered: where it goes, what it is made from, how to make it."""
+
+    src: str
+    deps: frozenset
+    make: Callable[[], Page]
+
+    def render(self) -> Page:
+        return self.make()
+
+
 @dataclass
 class SiteSettings:
     """What the generator needs from the MkDocs config (or a test)."""
@@ -64,7 +112,14 @@ class SiteSettings:
 
 
 class SiteBuilder:
-    def __init__(self, edition: Edition, settings: SiteSettings | None = None, renderer: Renderer | None = None):
+    """The generated pages of one edition: ``plan()`` lists them, ``pages()`` renders them all.
+
+    ``previous`` (``mkdocs serve``) is the builder of a moment ago: cards of records whose views
+    are the same objects are taken over instead of rendered again.
+    """
+
+    def __init__(self, edition: Edition, settings: SiteSettings | None = None, renderer: Renderer | None = None,
+                 previous: SiteBuilder | None = None):
         self.edition = edition
         self.kb = edition.kb
         self.settings = settings or SiteSettings()
@@ -90,6 +145,13 @@ class SiteBuilder:
             centre_name=self.settings.centre_name,
             card_check_src=CARD_CHECK_SRC,
         )
+        views = {id(v) for v in edition.views}
+        self._cards: dict[int, tuple[dict, Markup]] = {
+            key: value for key, value in (previous._cards.items() if previous else ()) if key in views
+        }
+        self._rows: dict[tuple, tuple[dict, Markup]] = {
+            key: value for key, value in (previous._rows.items() if previous else ()) if key[1] in views
+        }
 
     # -- helpers ----------------------------------------------------------------
     def feedback_link(self, view: dict) -> str:
@@ -217,24 +279,33 @@ class SiteBuilder:
         return version, plan, guide_url
 
     def card_html(self, view: dict) -> Markup:
-        """One card's <article>: the same on its own page and in every batch."""
-        version, plan, guide_url = self.card_parts(view)
-        return Markup(self.renderer.render("_card.html.j2", r=view, version=version, plan=plan, guide_url=guide_url))
+        """One card's <article>: the same on its own page and in every batch (rendered once per view)."""
+        cached = self._cards.get(id(view))
+        if cached is None or cached[0] is not view:
+            version, plan, guide_url = self.card_parts(view)
+            cached = self._cards[id(view)] = (view, Markup(self.renderer.render(
+                "_card.html.j2", r=view, version=version, plan=plan, guide_url=guide_url)))
+        return cached[1]
 
-    def card_versions(self, views: list[dict]) -> Iterator[Page]:
+    def card_versions(self, views: list[dict]) -> Iterator[Planned]:
         """``cards/versions/<bucket>.js``: the current code of every card, which ``cards/check/`` reads for
         the id it is asked about (scripts, not JSON, so that they load from ``file://`` too; grouped by
         ``cardversion.bucket`` so that a province's site gets a few dozen small files, not one per card)."""
-        buckets: dict[str, dict] = {}
+        buckets: dict[str, list[dict]] = {}
+        for view in views:
+            buckets.setdefault(cardversion.bucket(view["id"]), []).append(view)
+        for name, members in sorted(buckets.items()):
+            yield Planned(card_versions_src(name), frozenset(record_key(v["id"]) for v in members),
+                          lambda name=name, members=members: self._card_bucket(name, members))
+
+    def _card_bucket(self, name: str, views: list[dict]) -> Page:
+        cards = {}
         for view in views:
             version = self.card_version_of(view)
-            buckets.setdefault(cardversion.bucket(view["id"]), {})[view["id"]] = {
-                "title": view["title"], "code": version.code, "since": version.since,
-                "sections": [list(s) for s in version.sections],
-            }
-        for name, cards in sorted(buckets.items()):
-            data = {"public_sections": cardversion.PUBLIC_SECTIONS, "cards": cards}
-            yield Page(card_versions_src(name), f"kbCardVersions({json.dumps(data, ensure_ascii=False, sort_keys=True)});\n")
+            cards[view["id"]] = {"title": view["title"], "code": version.code, "since": version.since,
+                                 "sections": [list(s) for s in version.sections]}
+        data = {"public_sections": cardversion.PUBLIC_SECTIONS, "cards": cards}
+        return Page(card_versions_src(name), f"kbCardVersions({json.dumps(data, ensure_ascii=False, sort_keys=True)});\n")
 
     def notice(self, view: dict) -> Page:
         """``notice/<id>/``: the 一次性告知单, a standalone sheet like a card (no theme: one per record)."""
@@ -244,59 +315,86 @@ class SiteBuilder:
                             fit_budget=notice.HEIGHT_MM, record_basis=notice.record_basis(view),
                             today_long=deadline.long_date(self.today))
 
-    def card_check_page(self) -> Page:
-        return self._render("card_check.md.j2", CARD_CHECK_SRC, sections=cardversion.SECTIONS,
-                            public_sections=cardversion.PUBLIC_SECTIONS, buckets=cardversion.BUCKETS)
+    def card_check_page(self) -> Planned:
+        # the check page reads the versions from the bucket files: no record's text is in it
+        return self._plan([], "card_check.md.j2", CARD_CHECK_SRC, sections=cardversion.SECTIONS,
+                          public_sections=cardversion.PUBLIC_SECTIONS, buckets=cardversion.BUCKETS)
 
-    def calendar_asset(self) -> Page:
-        return Page(CALENDAR_SRC, calendar.official().script())
+    def calendar_asset(self) -> Planned:
+        return Planned(CALENDAR_SRC, frozenset(), lambda: Page(CALENDAR_SRC, calendar.official().script()))
 
-    def card(self, view: dict, card_html: dict[str, Markup] | None = None) -> Page:
+    def row(self, template: str, view: dict, page_src: str, entry: dict | None = None, flag=None) -> Markup:
+        """A guide's row in a table of guides (listings, legal sources): rendered once per guide, link
+        and citation, since a province's listings repeat every guide on several pages."""
+        href = self.urls.link(guide_src(view["id"]), page_src)
+        key = (template, id(view), href, id(entry), flag)
+        cached = self._rows.get(key)
+        if cached is None or cached[0] is not view:
+            cached = self._rows[key] = (view, Markup(self.renderer.render(template, g=view, href=href, entry=entry,
+                                                                          flag=flag)))
+        return cached[1]
+
+    def _cards_html(self, views: list[dict]) -> dict[str, Markup]:
+        return {view["id"]: self.card_html(view) for view in views}
+
+    def card(self, view: dict) -> Page:
         src = card_src(view["id"])
-        html = card_html if card_html is not None else {view["id"]: self.card_html(view)}
         return self._render("card.html.j2", src, cards=[view], title=f"工作提示卡：{view['title']}", single=True,
-                            card_html=html, volume=None, volumes=None)
+                            card_html=self._cards_html([view]), volume=None, volumes=None)
 
-    def vocabulary_pages(self) -> Iterator[Page]:
+    def _plan(self, deps, template: str, src: str, **context) -> Planned:
+        return Planned(src, frozenset(deps), lambda: self._render(template, src, **context))
+
+    def guide_pages(self) -> Iterator[Planned]:
+        for view in self.edition.views:
+            # a guide names its related records: their titles (and whether they are visible) count too
+            related = self.kb.record(view["id"]).data.get("related", [])
+            yield Planned(guide_src(view["id"]), frozenset([record_key(view["id"]), *map(record_key, related)]),
+                          lambda view=view: self.guide(view))
+            yield Planned(notice_src(view["id"]), frozenset([record_key(view["id"])]), lambda view=view: self.notice(view))
+
+    def vocabulary_pages(self) -> Iterator[Planned]:
         for kind, (field, heading, noun) in VOCAB_SECTIONS.items():
             groups = self.grouped(lambda v, f=field: v[f] if isinstance(v[f], list) else [v[f]])
             terms = self.kb.vocabularies[kind]
-            yield self._render(
-                "listing_index.md.j2", section_src(kind), heading=heading, noun=noun,
+            yield self._plan(
+                [ANY], "listing_index.md.j2", section_src(kind), heading=heading, noun=noun,
                 entries=[{"name": t.name, "src": listing_src(kind, t.slug), "description": t.description,
                           "count": len(groups.get(t.name, []))} for t in terms],
             )
             for term in terms:
-                yield from self._listing(listing_src(kind, term.slug), groups.get(term.name, []), heading=term.name,
-                                         noun=noun, description=term.description, back=section_src(kind),
-                                         back_title=heading)
+                yield from self._listing([term_key(kind, term.name)], listing_src(kind, term.slug),
+                                         groups.get(term.name, []), heading=term.name, noun=noun,
+                                         description=term.description, back=section_src(kind), back_title=heading)
 
-    def department_pages(self) -> Iterator[Page]:
+    def department_pages(self) -> Iterator[Planned]:
         groups = self.grouped(lambda v: [v["departments"]["lead"]] + list(v["departments"].get("cooperating", [])))
         leads = Counter(v["departments"]["lead"] for v in self.edition.views)
         names = sorted(groups, key=lambda n: (-leads.get(n, 0), -len(groups[n]), n))
-        yield self._render(
-            "listing_index.md.j2", section_src("departments"), heading="按责任部门查找", noun="部门",
+        yield self._plan(
+            [ANY], "listing_index.md.j2", section_src("departments"), heading="按责任部门查找", noun="部门",
             entries=[{"name": n, "src": listing_src("departments", department_slug(n)),
                       "description": f"牵头 {leads.get(n, 0)} 类", "count": len(groups[n])} for n in names],
         )
         for name in names:
-            yield from self._listing(listing_src("departments", department_slug(name)), groups[name], heading=name,
-                                     noun="部门", description="本部门牵头或配合办理的各类事项。",
+            yield from self._listing([term_key("departments", name)], listing_src("departments", department_slug(name)),
+                                     groups[name], heading=name, noun="部门", description="本部门牵头或配合办理的各类事项。",
                                      back=section_src("departments"), back_title="按责任部门查找")
 
-    def _listing(self, src: str, guides: list[dict], **context) -> Iterator[Page]:
+    def _listing(self, deps, src: str, guides: list[dict], **context) -> Iterator[Planned]:
         parts = split(src, guides, LISTING_PART)
         for part in parts:
-            yield self._render("listing.md.j2", part.src, guides=part.items, part=part, parts=parts,
-                               total=len(guides), **context)
+            deps_part = [*deps, *(record_key(v["id"]) for v in part.items)]
+            yield Planned(part.src, frozenset(deps_part), lambda part=part: self._render(
+                "listing.md.j2", part.src, rows=[self.row("_guide_row.html.j2", v, part.src) for v in part.items],
+                part=part, parts=parts, total=len(guides), **context))
 
-    def law_pages(self) -> Iterator[Page]:
+    def law_pages(self) -> Iterator[Planned]:
         laws = sorted(self.kb.laws.values(), key=lambda law: (LAW_LEVELS.index(law["level"]), law["title"]))
-        citations = {law["id"]: self.edition.citing(law["id"]) for law in laws}
+        citations = self.edition.citations()
         levels = [(level, [law for law in laws if law["level"] == level]) for level in LAW_LEVELS]
-        yield self._render(
-            "laws_index.md.j2", section_src("laws"), levels=[(lv, ls) for lv, ls in levels if ls],
+        yield self._plan(
+            [ANY], "laws_index.md.j2", section_src("laws"), levels=[(lv, ls) for lv, ls in levels if ls],
             counts={k: len({v["id"] for v, _ in c}) for k, c in citations.items()},
         )
         flags = {(f.record_id, f.index): f for fs in self.revision_flags.values() for f in fs}
@@ -306,49 +404,57 @@ class SiteBuilder:
             parts = split(law_src(law["id"]), cited, LISTING_PART)
             waiting = sum(1 for _, _, flag in cited if flag)
             for part in parts:
-                yield self._render("law.md.j2", part.src, law=law, citations=cited, part=part, parts=parts,
-                                   total=len(cited), waiting=waiting, state=self.law_state(law["id"]),
-                                   stale=revisions.check_is_stale(law, self.today))
+                deps = [law_key(law["id"]), *(record_key(v["id"]) for v, _, _ in part.items)]
+                yield Planned(part.src, frozenset(deps), lambda law=law, cited=cited, part=part, parts=parts,
+                              waiting=waiting: self._render(
+                    "law.md.j2", part.src, law=law, citations=cited, part=part, parts=parts, total=len(cited),
+                    waiting=waiting, state=self.law_state(law["id"]), stale=revisions.check_is_stale(law, self.today),
+                    rows=[self.row("_citation_row.html.j2", v, part.src, entry=e, flag=f) for v, e, f in part.items]))
 
-    def card_pages(self) -> Iterator[Page]:
+    def card_pages(self) -> Iterator[Planned]:
         views = self.edition.views
-        card_html = {view["id"]: self.card_html(view) for view in views}
         for view in views:
-            yield self.card(view, card_html)
+            yield Planned(card_src(view["id"]), frozenset([record_key(view["id"])]), lambda view=view: self.card(view))
         yield from self.card_versions(views)
         yield self.card_check_page()
         by_domain = self.by_domain
-        batches = [(term.name, term.slug, by_domain[term.name])
+        batches = [(term.name, term.slug, by_domain[term.name], [term_key("domains", term.name)])
                    for term in self.kb.vocabularies["domains"] if by_domain.get(term.name)]
-        batches.append(("全部", "all", views))
-        volumes = {slug: split(f"cards/print/{slug}/index.html", cards, PRINT_VOLUME) for _, slug, cards in batches}
-        yield self._render("cards_index.md.j2", section_src("cards"),
-                           batches=[(name, len(cards), volumes[slug]) for name, slug, cards in batches])
-        for name, slug, _ in batches:
+        batches.append(("全部", "all", views, []))
+        volumes = {slug: split(f"cards/print/{slug}/index.html", cards, PRINT_VOLUME) for _, slug, cards, _ in batches}
+        yield self._plan([ANY], "cards_index.md.j2", section_src("cards"),
+                         batches=[(name, len(cards), volumes[slug]) for name, slug, cards, _ in batches])
+        for name, slug, _, deps in batches:
             for volume in volumes[slug]:
                 title = f"工作提示卡（{name}）" if len(volumes[slug]) == 1 else \
                     f"工作提示卡（{name}，第 {volume.number} 册）"
-                yield self._render("card.html.j2", volume.src, cards=volume.items, title=title,
-                                   single=False, card_html=card_html, volume=volume, volumes=volumes[slug])
+                yield Planned(volume.src, frozenset([*deps, *(record_key(v["id"]) for v in volume.items)]),
+                              lambda volume=volume, title=title, slug=slug: self._render(
+                                  "card.html.j2", volume.src, cards=volume.items, title=title, single=False,
+                                  card_html=self._cards_html(volume.items), volume=volume, volumes=volumes[slug]))
 
-    def reference_page(self) -> Page:
-        return self._render("fields.md.j2", "reference/fields.md", tables=schema.reference_tables(),
-                            vocabularies=self.kb.vocabularies)
+    def reference_page(self) -> Planned:
+        # the field reference shows the schema and the vocabularies only: a record never changes it
+        return self._plan([], "fields.md.j2", "reference/fields.md", tables=schema.reference_tables(),
+                          vocabularies=self.kb.vocabularies)
 
-    def stats_page(self) -> Page:
-        return self._render("stats.md.j2", "stats/index.md", s=self.stats, charts=stats.charts(self.stats))
+    def stats_page(self) -> Planned:
+        return Planned("stats/index.md", frozenset([ANY]),
+                       lambda: self._render("stats.md.j2", "stats/index.md", s=self.stats, charts=stats.charts(self.stats)))
 
-    def review_page(self) -> Page:
-        return self._render("review.md.j2", "review/index.md", s=self.stats)
+    def review_page(self) -> Planned:
+        return Planned("review/index.md", frozenset([ANY]),
+                       lambda: self._render("review.md.j2", "review/index.md", s=self.stats))
 
-    def training_pages(self) -> Iterator[Page]:
+    def training_pages(self) -> Iterator[Planned]:
         domains = self.by_domain
         for term in self.kb.vocabularies["domains"]:
             if domains.get(term.name):
                 parts = split(listing_src("training", term.slug), domains[term.name], TRAINING_PART)
                 for part in parts:
-                    yield self._render("training_domain.md.j2", part.src, term=term, part=part, parts=parts)
-        yield self._render("training_index.md.j2", section_src("training"))
+                    deps = [term_key("domains", term.name), *(record_key(v["id"]) for v in part.items)]
+                    yield self._plan(deps, "training_domain.md.j2", part.src, term=term, part=part, parts=parts)
+        yield self._plan([ANY], "training_index.md.j2", section_src("training"))
 
     # -- blocks that hand-written pages embed with <!-- kb:NAME --> ----------------
     def block(self, name: str, src: str) -> str:
@@ -367,16 +473,15 @@ class SiteBuilder:
             )
         raise KeyError(name)
 
-    def home_page(self) -> Page:
+    def home_page(self) -> Planned:
         """Fallback home for a project without a hand-written docs/index.md."""
-        return self._render("home.md.j2", section_src(""))
+        return self._plan([ANY], "home.md.j2", section_src(""))
 
-    def pages(self) -> Iterator[Page]:
+    def plan(self) -> Iterator[Planned]:
+        """Every generated page, not yet rendered, in the order the site lists them."""
         yield self.home_page()
         yield self.calendar_asset()
-        for view in self.edition.views:
-            yield self.guide(view)
-            yield self.notice(view)
+        yield from self.guide_pages()
         yield from self.vocabulary_pages()
         yield from self.department_pages()
         yield from self.law_pages()
@@ -386,6 +491,11 @@ class SiteBuilder:
         if self.edition.internal:
             yield self.review_page()
             yield from self.training_pages()
+
+    def pages(self) -> Iterator[Page]:
+        """Every generated page, rendered."""
+        for planned in self.plan():
+            yield planned.render()
 
 
 @dataclass(frozen=True)

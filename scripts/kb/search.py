@@ -193,34 +193,59 @@ def page_text(content_html: str) -> str:
 
 
 class SearchIndexBuilder:
-    """Collects documents during a build and writes the sharded index after it."""
+    """Collects documents during a build and writes the sharded index after it.
 
-    def __init__(self, edition: Edition):
+    ``previous`` (``mkdocs serve``, see kb/preview.py) is the builder of a moment ago. When the
+    dictionary is the same, the documents of records whose views are the same objects are taken
+    over, and ``build()`` changes only the postings, shards and document chunks of documents that
+    changed; the hand-written pages it collected are kept (the preview renders only changed ones
+    again). The files written are the same, byte for byte, as a clean build's.
+    """
+
+    def __init__(self, edition: Edition, previous: SearchIndexBuilder | None = None):
         self.edition = edition
-        self.pages: list[tuple[str, str, str]] = []
-        self.folder = Folder(edition.kb.variants)
-        self._jieba = rjieba.Jieba()  # this build's own dictionary: the default one plus the KB's words
+        self.pages: dict[str, tuple[str, str]] = {}  # url -> (title, text), in the order pages were built
+        same_folding = previous is not None and previous.edition.kb.variants == edition.kb.variants
+        self.folder = previous.folder if same_folding else Folder(edition.kb.variants)
+        self.words = self._dictionary_words()
+        self._jieba: rjieba.Jieba | None = None  # made on first use: loading the default dictionary takes time
         self._dictionary_loaded = False
         self._records: Job | None = None  # the records' documents, when started early
         # Terms of a text, by (text, kind of terms): the same domain, department,
         # synonym group … recurs in many records. Only valid for this build's dictionary.
         self._terms: dict[tuple[str, int], tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        self._record_docs: dict[int, tuple[dict, dict]] = {}  # id(view) -> (view, document)
+        self._index: _Index | None = None  # what build() made, for the next builder
+        self._previous_index: _Index | None = None
+        if previous is not None:
+            self.pages = dict(previous.pages)
+            if same_folding and previous.words == self.words and previous.edition.kb.synonyms == edition.kb.synonyms:
+                self._jieba = previous._jieba
+                self._dictionary_loaded = previous._dictionary_loaded
+                self._record_docs, self._terms = previous._record_docs, previous._terms
+                self._previous_index = previous._index
 
     def add_page(self, url: str, title: str, text: str) -> None:
-        self.pages.append((url, title or "", text))
+        self.pages[url] = (title or "", text)
 
-    def _load_dictionary(self) -> None:
-        """Teach jieba the knowledge base's own words (aliases, vocabularies, synonyms)."""
-        if self._dictionary_loaded:
-            return
+    def _dictionary_words(self) -> frozenset[str]:
+        """The knowledge base's own words (aliases, vocabularies, synonyms), folded."""
         kb = self.edition.kb
         words = {t.name for terms in kb.vocabularies.values() for t in terms}
         words.update(w for group in kb.synonyms for w in group)
         for view in self.edition.views:
             words.update(a for a in view["aliases"] if len(a) <= 12)
-        for word in words:
-            if len(word) >= 2:
-                self._jieba.add_word(self.folder.fold(word), 2000, None)
+        return frozenset(self.folder.fold(word) for word in words if len(word) >= 2)
+
+    def _load_dictionary(self) -> None:
+        """Teach jieba the knowledge base's own words (this build's own dictionary: the default one
+        plus these)."""
+        if self._dictionary_loaded:
+            return
+        if self._jieba is None:
+            self._jieba = rjieba.Jieba()
+        for word in sorted(self.words):
+            self._jieba.add_word(word, 2000, None)
         self._dictionary_loaded = True
 
     def start(self) -> None:
@@ -240,17 +265,22 @@ class SearchIndexBuilder:
         fold = self.folder.fold
         normalized = [[fold(m) for m in group] for group in synonyms]
         docs = []
+        known = self._record_docs
         for view in self.edition.views:
-            fields = record_fields(view, synonyms, normalized, fold)
-            tags = [view["domain"]] + (["草稿"] if view["status"] == "draft" else [])
-            docs.append(self._document(view["url"], view["title"], view["summary"], tags, fields))
+            cached = known.get(id(view))
+            if cached is None or cached[0] is not view:
+                fields = record_fields(view, synonyms, normalized, fold)
+                tags = [view["domain"]] + (["草稿"] if view["status"] == "draft" else [])
+                cached = (view, self._document(view["url"], view["title"], view["summary"], tags, fields))
+            docs.append(cached[1])
         return docs
 
     def documents(self) -> list[dict]:
         """(location, title, teaser, tags, weighted terms) for every document."""
         docs = list(self._records.result() if self._records is not None else self.record_documents())
+        self._record_docs = {id(view): (view, doc) for view, doc in zip(self.edition.views, docs)}
         self._load_dictionary()
-        for url, title, text in self.pages:
+        for url, (title, text) in self.pages.items():
             docs.append(self._document(url, title, text, [], {"title": [title], "body": [text]}))
         return docs
 
@@ -303,33 +333,17 @@ class SearchIndexBuilder:
     def build(self) -> dict[str, bytes]:
         """Relative path -> file content, for everything under ``search/``."""
         docs = self.documents()
-        postings: dict[str, list[int]] = {}
-        for doc_id, doc in enumerate(docs):
-            for term, weight in doc["terms"].items():
-                postings.setdefault(term, []).extend((doc_id, min(weight, 99)))
-        total = sum(len(t) * 3 + len(p) * 3 for t, p in postings.items())
-        shards = max(1, math.ceil(total / SHARD_BYTES))
-        buckets: list[dict] = [{} for _ in range(shards)]
-        for term, flat in postings.items():
-            # one number per posting: (doc id - previous doc id) * 100 + weight (weights are capped
-            # at 99); a term in a single document is that number alone, not a list
-            encoded, previous = [], 0
-            for i in range(0, len(flat), 2):
-                encoded.append((flat[i] - previous) * 100 + flat[i + 1])
-                previous = flat[i]
-            buckets[fnv1a(term) % shards][term] = encoded[0] if len(encoded) == 1 else encoded
-        files: dict[str, bytes] = {}
-        for index, bucket in enumerate(buckets):
-            files[f"t{index}.json"] = _dump(bucket)
+        index = _Index.update(self._previous_index, docs) if self._previous_index else _Index.make(docs)
+        self._index = index
+        files: dict[str, bytes] = {f"t{i}.json": data for i, data in enumerate(index.shard_bytes)}
         # what the worker needs to fold and spell a query like the index: bounded by
         # OpenCC's tables and the syllable inventory, not by the number of records
-        chars = {c for term in postings if _HAN.fullmatch(term) for c in term}
-        lang = self.folder.table_for(chars, postings)
+        chars = {c for term in index.postings if _HAN.fullmatch(term) for c in term}
+        lang = self.folder.table_for(chars, index.postings)
         lang["syllables"] = list(pinyin.syllables())
         files[LANG_FILE] = _dump(lang)
-        for start in range(0, len(docs), DOC_CHUNK):
-            chunk = [[d["location"], d["title"], d["teaser"], d["tags"]] for d in docs[start : start + DOC_CHUNK]]
-            files[f"d{start // DOC_CHUNK}.json"] = _dump(chunk)
+        for number, data in enumerate(index.chunk_bytes):
+            files[f"d{number}.json"] = data
         digest = hashlib.sha1(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
         out = {f"search/kb/{digest}/{name}": data for name, data in files.items()}
         manifest = {
@@ -340,7 +354,7 @@ class SearchIndexBuilder:
                 "fields": {},
                 "kb": {
                     "base": f"search/kb/{digest}/",
-                    "shards": shards,
+                    "shards": len(index.shard_bytes),
                     "chunk": DOC_CHUNK,
                     "docs": len(docs),
                     "records": len(self.edition.views),
@@ -375,6 +389,120 @@ class SearchIndexBuilder:
             f"{len(files)} 个文件（{shards} 个分片），共 {total:,} 字节，平均每条记录 {total // records:,} 字节（UTF-8）"
         )
         return sizes
+
+
+class _Index:
+    """Postings sharded by term, and the documents' display data in chunks, as bytes.
+
+    ``make`` builds it from the documents; ``update`` from the index of a moment ago and the
+    documents now (same number, same order), redoing only the postings of the documents that
+    changed and the shards and chunks they fall in. Terms within a shard are sorted, so the
+    bytes do not depend on the order documents were added in.
+    """
+
+    def __init__(self, docs: list[dict], postings: dict[str, list[int]], size: int):
+        self.docs = docs
+        self.postings = postings  # term -> [doc id, weight, doc id, weight, ...], by doc id
+        self.size = size  # the estimate the number of shards comes from
+        self.shard_bytes: list[bytes] = []
+        self.chunk_bytes: list[bytes] = []
+
+    @staticmethod
+    def _weight(weight: int) -> int:
+        return min(weight, 99)
+
+    @classmethod
+    def make(cls, docs: list[dict]) -> _Index:
+        postings: dict[str, list[int]] = {}
+        for doc_id, doc in enumerate(docs):
+            for term, weight in doc["terms"].items():
+                postings.setdefault(term, []).extend((doc_id, cls._weight(weight)))
+        size = sum(len(t) * 3 + len(p) * 3 for t, p in postings.items())
+        index = cls(docs, postings, size)
+        index.shard_bytes = index._shards(range(index.shard_count()))
+        index.chunk_bytes = [index._chunk(n) for n in range(index.chunk_count())]
+        return index
+
+    @classmethod
+    def update(cls, old: _Index, docs: list[dict]) -> _Index:
+        if len(docs) != len(old.docs):
+            return cls.make(docs)
+        changed = [i for i, (a, b) in enumerate(zip(old.docs, docs)) if a is not b and a != b]
+        postings = dict(old.postings)
+        size = old.size
+        touched: set[str] = set()
+        for doc_id in changed:
+            before, after = old.docs[doc_id]["terms"], docs[doc_id]["terms"]
+            for term in before.keys() | after.keys():
+                if before.get(term) is not None and after.get(term) is not None and \
+                        cls._weight(before[term]) == cls._weight(after[term]):
+                    continue
+                flat = postings.get(term, [])
+                if term in postings:
+                    size -= len(term) * 3 + len(flat) * 3
+                flat = list(flat)
+                at = _position(flat, doc_id)
+                if at < len(flat) and flat[at] == doc_id:
+                    del flat[at:at + 2]
+                if term in after:
+                    flat[at:at] = [doc_id, cls._weight(after[term])]
+                if flat:
+                    postings[term] = flat
+                    size += len(term) * 3 + len(flat) * 3
+                else:
+                    postings.pop(term, None)
+                touched.add(term)
+        index = cls(docs, postings, size)
+        shards = index.shard_count()
+        if shards != len(old.shard_bytes):
+            index.shard_bytes = index._shards(range(shards))
+        else:
+            redo = {fnv1a(term) % shards for term in touched}
+            index.shard_bytes = list(old.shard_bytes)
+            for number, data in zip(sorted(redo), index._shards(sorted(redo))):
+                index.shard_bytes[number] = data
+        chunks = {doc_id // DOC_CHUNK for doc_id in changed}
+        index.chunk_bytes = [index._chunk(n) if n in chunks else old.chunk_bytes[n] for n in range(index.chunk_count())]
+        return index
+
+    def shard_count(self) -> int:
+        return max(1, math.ceil(self.size / SHARD_BYTES))
+
+    def chunk_count(self) -> int:
+        return max(1, math.ceil(len(self.docs) / DOC_CHUNK)) if self.docs else 0
+
+    def _shards(self, numbers) -> list[bytes]:
+        """The bytes of the shards ``numbers`` (in that order)."""
+        shards = self.shard_count()
+        wanted = {n: {} for n in numbers}
+        for term, flat in self.postings.items():
+            bucket = wanted.get(fnv1a(term) % shards)
+            if bucket is None:
+                continue
+            # one number per posting: (doc id - previous doc id) * 100 + weight (weights are capped
+            # at 99); a term in a single document is that number alone, not a list
+            encoded, previous = [], 0
+            for i in range(0, len(flat), 2):
+                encoded.append((flat[i] - previous) * 100 + flat[i + 1])
+                previous = flat[i]
+            bucket[term] = encoded[0] if len(encoded) == 1 else encoded
+        return [_dump(dict(sorted(wanted[n].items()))) for n in numbers]
+
+    def _chunk(self, number: int) -> bytes:
+        docs = self.docs[number * DOC_CHUNK:(number + 1) * DOC_CHUNK]
+        return _dump([[d["location"], d["title"], d["teaser"], d["tags"]] for d in docs])
+
+
+def _position(flat: list[int], doc_id: int) -> int:
+    """Where ``doc_id`` is, or would go, in a flat posting list (doc ids at even places, ascending)."""
+    low, high = 0, len(flat) // 2
+    while low < high:
+        middle = (low + high) // 2
+        if flat[2 * middle] < doc_id:
+            low = middle + 1
+        else:
+            high = middle
+    return 2 * low
 
 
 def _dump(value) -> bytes:

@@ -103,8 +103,9 @@ def text_problems(doc: Document) -> list[Problem]:
 class Checker:
     """Checks a whole knowledge base; ``problems`` holds everything found."""
 
-    def __init__(self, sources: Sources):
+    def __init__(self, sources: Sources, cache: dict | None = None):
         self.sources = sources
+        self.cache = cache
         self.problems: list[Problem] = list(sources.problems)
         self.laws: dict[str, dict] = {}
         self.law_lines: dict[str, int] = {}
@@ -232,21 +233,40 @@ class Checker:
                     variants[variant] = line
 
     # -- records --------------------------------------------------------------
+    def _record_problems(self, doc: Document) -> tuple[list[Problem], bool]:
+        """Problems of one record on its own (given the registry), and whether it could be read as a record."""
+        mine = self.problems
+        self.problems = list(doc.problems)
+        try:
+            self._check_file_name(doc)
+            if doc.data is None:
+                return self.problems, False
+            if not isinstance(doc.data, dict):
+                self.problems.append(doc.problem(
+                    WHOLE_FILE, f"应为一条记录（字段: 值 的映射），实际为{schema.value_kind(doc.data)}", doc.line_of(())))
+                return self.problems, False
+            self.problems.extend(_schema_problems(doc, "record"))
+            self._check_record(doc)
+            return self.problems, True
+        finally:
+            self.problems = mine
+
     def check_records(self) -> None:
         ids: dict[str, Document] = {}
         titles: dict[str, Document] = {}
         valid: list[Document] = []
         for doc in self.sources.records:
-            self.problems.extend(doc.problems)
-            self._check_file_name(doc)
-            if doc.data is None:
+            # A record's own problems depend on it and the registry only: `mkdocs serve` keeps them
+            # for the records that did not change (see kb/preview.py); across records, see below.
+            cached = self.cache.get(id(doc)) if self.cache is not None else None
+            if cached is None or cached[0] is not doc:
+                cached = (doc, *self._record_problems(doc))
+                if self.cache is not None:
+                    self.cache[id(doc)] = cached
+            _, found, readable = cached
+            self.problems.extend(found)
+            if not readable:
                 continue
-            if not isinstance(doc.data, dict):
-                self.problems.append(doc.problem(
-                    WHOLE_FILE, f"应为一条记录（字段: 值 的映射），实际为{schema.value_kind(doc.data)}", doc.line_of(())))
-                continue
-            self.problems.extend(_schema_problems(doc, "record"))
-            self._check_record(doc)
             valid.append(doc)
             for key, seen in (("id", ids), ("title", titles)):
                 value = doc.data.get(key)
@@ -412,9 +432,13 @@ def _is_date(value: Any) -> bool:
     return True
 
 
-def check_sources(sources: Sources) -> list[Problem]:
-    """All problems in the knowledge base, registry first."""
-    checker = Checker(sources)
+def check_sources(sources: Sources, cache: dict | None = None) -> list[Problem]:
+    """All problems in the knowledge base, registry first.
+
+    ``cache`` (kept by the caller between calls, for the same registry only) saves
+    checking again the records that are the same objects as last time.
+    """
+    checker = Checker(sources, cache)
     checker.check_registry()
     checker.check_records()
     return checker.problems
