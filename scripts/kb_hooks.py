@@ -39,6 +39,8 @@ from kb.preview import current as preview  # noqa: E402
 from kb.bundle import build_info, write_offline_files  # noqa: E402
 from kb.edition import PUBLIC, Edition  # noqa: E402
 from kb.model import load_knowledge_base  # noqa: E402
+from kb import navcache  # noqa: E402
+from kb.navcache import NavCache  # noqa: E402
 from kb.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
 from kb.rawblocks import RawBlocks  # noqa: E402
 from kb.search import SearchIndexBuilder, page_text  # noqa: E402
@@ -209,6 +211,8 @@ def on_nav(nav, config, files):
 
 def on_env(env, config, files):
     env.filters["kb_search_worker"] = lambda text: _WORKER.sub("assets/kb/search-worker.js", text)
+    theme = config.theme
+    navcache.install(env, theme.dirs, NavCache(state.nav, (theme.get("logo") or "", theme.get("favicon") or "")))
     state.env, state.files = env, files
     return env
 

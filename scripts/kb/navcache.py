@@ -1,0 +1,66 @@
+"""The primary navigation, rendered once for all the pages outside it (a speed-up, same output).
+
+Guides, listing parts and the other generated pages stay out of the navigation, so
+Material draws the same navigation on each of them: no entry is active, and every link
+is relative to the page. At 2,000 records drawing it again on every page was about a
+third of the theme's time. The navigation of a page outside it depends on the page only
+through its links, and a relative link from folder ``D`` to a target ``T`` depends only on
+``D``'s depth and on the part of ``D`` it shares with ``T``. So pages are grouped by
+(depth, longest leading part of ``D`` that begins some target's folder) and the group's
+navigation is drawn once (``theme/partials/nav.html``). ``tests/test_navcache.py``
+compares every page with a build that draws each navigation afresh.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+#: Material's own templates, reachable as "material/partials/nav.html" from an override.
+PREFIX = "material"
+
+
+def _folder(url: str) -> tuple[str, ...]:
+    """The folder of a page or file URL as parts: "guides/x/" -> (guides, x); "a/b.html" -> (a,)."""
+    return tuple(part for part in url.split("/")[:-1] if part)
+
+
+class NavCache:
+    """Per build: the navigation's HTML by page group, for pages the navigation does not hold."""
+
+    def __init__(self, nav: Any, extra_targets: tuple[str, ...] = ()) -> None:
+        self.in_nav = {id(page) for page in nav.pages}
+        targets = [page.url for page in nav.pages] + [link.url for link in getattr(nav, "links", [])]
+        targets += list(extra_targets)
+        self.starts: set[tuple[str, ...]] = set()
+        for target in targets:
+            folder = _folder(target or "")
+            for k in range(len(folder) + 1):
+                self.starts.add(folder[:k])
+        self.html: dict[tuple, str] = {}
+        self.enabled = os.environ.get("KB_NAV_CACHE", "1") != "0"
+
+    def key(self, page: Any) -> tuple | None:
+        """The page's group, or None when the page is in the navigation (drawn as Material does)."""
+        if not self.enabled or page is None or id(page) in self.in_nav or getattr(page, "url", None) is None:
+            return None
+        folder = _folder(page.url)
+        shared = 0
+        for k in range(len(folder), -1, -1):
+            if folder[:k] in self.starts:
+                shared = k
+                break
+        return (len(folder), folder[:shared])
+
+    def keep(self, key: tuple | None, html: str) -> str:
+        if key is not None:
+            self.html[key] = html
+        return html
+
+
+def install(env: Any, theme_dirs: list[str], cache: NavCache) -> None:
+    """Give ``env`` the cache and a way to include the theme below ours under ``material/``."""
+    env.loader = ChoiceLoader([env.loader, PrefixLoader({PREFIX: FileSystemLoader(list(theme_dirs[1:]))})])
+    env.globals["kb_nav"] = cache
