@@ -38,6 +38,7 @@ from kb import clock, plugins, report  # noqa: E402
 from kb.preview import current as preview  # noqa: E402
 from kb.bundle import build_info, write_offline_files  # noqa: E402
 from kb.edition import PUBLIC, Edition  # noqa: E402
+from kb.mdcache import MarkdownCache  # noqa: E402
 from kb.model import load_knowledge_base  # noqa: E402
 from kb import navcache  # noqa: E402
 from kb.navcache import NavCache  # noqa: E402
@@ -60,6 +61,7 @@ class _State:
     builder: SiteBuilder | None = None
     search: SearchIndexBuilder | None = None
     raw: RawBlocks | None = None
+    markdown: MarkdownCache | None = None
     generated: set[str] = set()  # src_uri of every page this hook added
     sources = None  # the files as read, for the preview's partial updates
     files = nav = env = None  # MkDocs' objects of this build, for the preview
@@ -125,6 +127,7 @@ def on_config(config):
     # MkDocs renders the pages (same result as at the end; see kb/background.py).
     state.search.start()
     state.raw = RawBlocks()
+    state.markdown = MarkdownCache()
     state.generated = set()
     kb_options = config.extra.setdefault("kb", {}) if isinstance(config.extra.get("kb"), dict) else None
     if plugins.offline_requested(config) and kb_options is not None:
@@ -193,6 +196,7 @@ def on_page_markdown(markdown, page, config, files):
         # Generated pages are mostly HTML blocks that Markdown would only copy:
         # hand it placeholders instead (same output, see kb/rawblocks.py).
         markdown = state.raw.hide(page.file.src_uri, markdown)
+        state.markdown.attach(page, markdown)  # same skeleton, same HTML (kb/mdcache.py)
     return markdown
 
 
