@@ -115,67 +115,61 @@ EDITS = [
 ]
 
 
+@pytest.fixture
+def keep_cwd(monkeypatch):
+    """MkDocs' serve works in the project's folder: come back after the test."""
+    monkeypatch.chdir(os.getcwd())
+
+
 @pytest.mark.parametrize("config_file", ["mkdocs.yml", "mkdocs.internal.yml"])
-def test_served_site_equals_a_clean_build_after_every_save(tmp_path, config_file):
-    cwd = os.getcwd()
+def test_served_site_equals_a_clean_build_after_every_save(tmp_path, config_file, keep_cwd):
     project = make_project(tmp_path / "p")
-    try:
-        serving = Serving(project, config_file, tmp_path / "served")
-        for number, (name, what, change, partial) in enumerate(EDITS):
-            full = serving.full_builds
-            serving.save(name, change)
-            if partial:
-                assert serving.full_builds == full, f"the edit of {what} rebuilt everything"
-            clean = tmp_path / f"clean{number}"
-            serving.clean_build(clean)
-            assert same_bytes(tmp_path / "served", clean) == [], f"after the edit of {what}"
-    finally:
-        os.chdir(cwd)
+    serving = Serving(project, config_file, tmp_path / "served")
+    for number, (name, what, change, partial) in enumerate(EDITS):
+        full = serving.full_builds
+        serving.save(name, change)
+        if partial:
+            assert serving.full_builds == full, f"the edit of {what} rebuilt everything"
+        clean = tmp_path / f"clean{number}"
+        serving.clean_build(clean)
+        assert same_bytes(tmp_path / "served", clean) == [], f"after the edit of {what}"
 
 
-def test_a_half_written_record_shows_its_problem_and_the_next_save_recovers(tmp_path):
-    cwd = os.getcwd()
+def test_a_half_written_record_shows_its_problem_and_the_next_save_recovers(tmp_path, keep_cwd):
     project = make_project(tmp_path / "p")
-    try:
-        serving = Serving(project, "mkdocs.yml", tmp_path / "served")
-        guide = tmp_path / "served" / "guides" / "sample-home-visit" / "index.html"
-        before = guide.read_bytes()
-        serving.save("sample-home-visit.yml", lambda t: t.replace("title: ", 'title: "', 1))
-        assert serving.preview.problems and "sample-home-visit.yml" in serving.preview.problems[0]
-        assert guide.read_bytes() == before  # the last good page stays served
-        shown = serving.server._inject_js_into_html(before, 1).decode("utf-8")
-        assert 'role="alert"' in shown and "sample-home-visit.yml:" in shown
-        serving.save("sample-home-visit.yml", lambda t: t.replace('title: "', "title: ", 1).replace(
-            "summary: ", "summary: 修好了。", 1))
-        assert serving.preview.problems == []
-        assert "修好了" in guide.read_text(encoding="utf-8")
-        assert 'role="alert"' not in serving.server._inject_js_into_html(guide.read_bytes(), 2).decode("utf-8")
-        serving.clean_build(tmp_path / "clean")
-        assert same_bytes(tmp_path / "served", tmp_path / "clean") == []
-        assert serving.full_builds == 0
-    finally:
-        os.chdir(cwd)
+    serving = Serving(project, "mkdocs.yml", tmp_path / "served")
+    guide = tmp_path / "served" / "guides" / "sample-home-visit" / "index.html"
+    before = guide.read_bytes()
+    serving.save("sample-home-visit.yml", lambda t: t.replace("title: ", 'title: "', 1))
+    assert serving.preview.problems and "sample-home-visit.yml" in serving.preview.problems[0]
+    assert guide.read_bytes() == before  # the last good page stays served
+    shown = serving.server._inject_js_into_html(before, 1).decode("utf-8")
+    assert 'role="alert"' in shown and "sample-home-visit.yml:" in shown
+    serving.save("sample-home-visit.yml", lambda t: t.replace('title: "', "title: ", 1).replace(
+        "summary: ", "summary: 修好了。", 1))
+    assert serving.preview.problems == []
+    assert "修好了" in guide.read_text(encoding="utf-8")
+    assert 'role="alert"' not in serving.server._inject_js_into_html(guide.read_bytes(), 2).decode("utf-8")
+    serving.clean_build(tmp_path / "clean")
+    assert same_bytes(tmp_path / "served", tmp_path / "clean") == []
+    assert serving.full_builds == 0
 
 
-def test_vocabulary_registry_and_page_changes_rebuild_everything(tmp_path):
-    cwd = os.getcwd()
+def test_vocabulary_registry_and_page_changes_rebuild_everything(tmp_path, keep_cwd):
     project = make_project(tmp_path / "p")
-    try:
-        serving = Serving(project, "mkdocs.yml", tmp_path / "served")
-        vocab = project / "solutions" / "_registry" / "vocabularies.yml"
-        vocab.write_text(vocab.read_text(encoding="utf-8").replace("description: ", "description: 改过。", 1),
-                         encoding="utf-8")
-        serving.server.builder()
-        assert serving.full_builds == 1
-        usage = project / "docs" / "usage.md"
-        usage.write_text(usage.read_text(encoding="utf-8") + "\n新增的一段说明。\n", encoding="utf-8")
-        serving.server.builder()
-        assert serving.full_builds == 2
-        assert "新增的一段说明" in (tmp_path / "served" / "usage" / "index.html").read_text(encoding="utf-8")
-        serving.clean_build(tmp_path / "clean")
-        assert same_bytes(tmp_path / "served", tmp_path / "clean") == []
-    finally:
-        os.chdir(cwd)
+    serving = Serving(project, "mkdocs.yml", tmp_path / "served")
+    vocab = project / "solutions" / "_registry" / "vocabularies.yml"
+    vocab.write_text(vocab.read_text(encoding="utf-8").replace("description: ", "description: 改过。", 1),
+                     encoding="utf-8")
+    serving.server.builder()
+    assert serving.full_builds == 1
+    usage = project / "docs" / "usage.md"
+    usage.write_text(usage.read_text(encoding="utf-8") + "\n新增的一段说明。\n", encoding="utf-8")
+    serving.server.builder()
+    assert serving.full_builds == 2
+    assert "新增的一段说明" in (tmp_path / "served" / "usage" / "index.html").read_text(encoding="utf-8")
+    serving.clean_build(tmp_path / "clean")
+    assert same_bytes(tmp_path / "served", tmp_path / "clean") == []
 
 
 # -- random sequences of saves ---------------------------------------------------------------
@@ -225,28 +219,24 @@ EDIT = st.one_of(
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.sampled_from(RECORDS), EDIT), min_size=2, max_size=4),
        config_file=st.sampled_from(["mkdocs.yml", "mkdocs.internal.yml"]))
-def test_random_saves_keep_the_served_site_equal_to_a_clean_build(tmp_path_factory, edits, config_file):
+def test_random_saves_keep_the_served_site_equal_to_a_clean_build(tmp_path_factory, edits, config_file, keep_cwd):
     from conftest import FIXTURES
 
-    cwd = os.getcwd()
     tmp = tmp_path_factory.mktemp("random")
     project = make_project(tmp / "p")
     for name in ("full", "minimal"):
         (project / "solutions" / f"{name}.yml").write_text(
             (FIXTURES / "valid" / f"{name}.yml").read_text(encoding="utf-8"), encoding="utf-8")
-    try:
-        serving = Serving(project, config_file, tmp / "served")
-        for number, (record, (field, value)) in enumerate(edits):
-            path = project / "solutions" / f"{record}.yml"
-            text = path.read_text(encoding="utf-8")
-            if _edit(field, value)(text) == text:
-                continue
-            serving.save(f"{record}.yml", _edit(field, value))
-            if serving.preview.problems:  # an edit this record does not allow: put it back
-                serving.save(f"{record}.yml", lambda _: text)
-                assert not serving.preview.problems
-            clean = tmp / f"clean{number}"
-            serving.clean_build(clean)
-            assert same_bytes(tmp / "served", clean) == [], f"after {record}: {field} = {value}"
-    finally:
-        os.chdir(cwd)
+    serving = Serving(project, config_file, tmp / "served")
+    for number, (record, (field, value)) in enumerate(edits):
+        path = project / "solutions" / f"{record}.yml"
+        text = path.read_text(encoding="utf-8")
+        if _edit(field, value)(text) == text:
+            continue
+        serving.save(f"{record}.yml", _edit(field, value))
+        if serving.preview.problems:  # an edit this record does not allow: put it back
+            serving.save(f"{record}.yml", lambda _: text)
+            assert not serving.preview.problems
+        clean = tmp / f"clean{number}"
+        serving.clean_build(clean)
+        assert same_bytes(tmp / "served", clean) == [], f"after {record}: {field} = {value}"
