@@ -13,15 +13,16 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "ax
 WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def axe_violations(page, *, tags: list[str] = WCAG21_AA, also: list[str] = ()) -> list[str]:
-    """Run axe-core on ``page``: every rule with one of ``tags``, and the rules named in ``also``; one line
-    per rule broken: its id, impact, how many elements, and the first three with axe's reason."""
+def axe_violations(page, *, tags: list[str] = WCAG21_AA, also: list[str] = (), rules: list[str] = ()) -> list[str]:
+    """Run axe-core on ``page``: every rule with one of ``tags`` and the rules named in ``also`` (or only the
+    ``rules`` named); one line per rule broken: its id, impact, how many elements, and the first three
+    with axe's reason."""
     if not AXE.exists():
         raise RuntimeError(f"缺少 axe-core（{AXE}）：先运行 python3 scripts/test_setup.py（npm ci）")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
-    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"],
-               "rules": {rule: {"enabled": True} for rule in also}}
+    options = {"runOnly": {"type": "rule", "values": list(rules)} if rules else {"type": "tag", "values": list(tags)},
+               "resultTypes": ["violations"], "rules": {rule: {"enabled": True} for rule in also}}
     found = page.evaluate(
         """async (options) => (await axe.run(document, options)).violations.map(v => ({
             id: v.id, impact: v.impact, count: v.nodes.length,

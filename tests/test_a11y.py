@@ -25,6 +25,34 @@ LATE = "2027-12-01"
 THEME = ROOT / "scripts" / "kb" / "theme" / "assets" / "kb"
 
 
+#: Body text as a reader meets it: everything with text of its own in the page's content.
+BODY_TEXT_JS = """(root) => {
+  const out = [];
+  for (const el of document.querySelectorAll(root + ' :is(p, li, td, th, dd, dt, summary, figcaption, label, blockquote, a, span, strong, code)')) {
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    const r = el.getBoundingClientRect();
+    if (!own || r.width === 0 || r.height === 0 || el.closest('svg, .md-nav, .headerlink, [hidden]')) continue;
+    const s = getComputedStyle(el);
+    if (s.visibility === 'hidden' || s.display === 'none') continue;
+    const size = parseFloat(s.fontSize), block = el.closest('p, li, td, th, dd, dt, summary, figcaption, label, blockquote') || el;
+    const height = parseFloat(getComputedStyle(block).lineHeight) / parseFloat(getComputedStyle(block).fontSize);
+    out.push([el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 20), size, height]);
+  }
+  return out;
+}"""
+
+#: What a reader clicks outside running text: header, navigation, buttons, form fields, the print bar.
+TARGETS = ("[data-kb-care-toggle], .md-header__button:not([hidden]), .md-header .md-option:checked + label, "
+           ".md-search__input, .md-nav__link, .md-typeset .md-button, .md-footer__link, .kb-print__bar a, "
+           ".kb-print__bar button, .kb-print input[type=checkbox], .md-typeset__scrollwrap[tabindex]")
+TARGETS_JS = """(sel) => Array.from(document.querySelectorAll(sel)).filter(el => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('[hidden]');
+  }).map(el => { const r = el.getBoundingClientRect();
+    return [el.tagName + '.' + String(el.className).slice(0, 40) + ' ' + (el.textContent || '').trim().slice(0, 12),
+            Math.round(r.width), Math.round(r.height)]; })"""
+
+
 def _build(project: Path, *args: str) -> None:
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=project, capture_output=True,
                             text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_TODAY": LATE})
@@ -78,6 +106,16 @@ def _choose_scheme(page, scheme: str) -> None:
     assert page.get_attribute("body", "data-md-color-scheme") == scheme
 
 
+def _assert_care_switch(page, kind: str) -> None:
+    """One 关怀模式 switch: a real, named button in the header (or the top bar of a page with its own layout)."""
+    switch = page.locator("[data-kb-care-toggle]")
+    assert switch.count() == 1, kind
+    assert switch.evaluate("el => el.tagName") == "BUTTON" and switch.get_attribute("type") == "button", kind
+    assert switch.get_attribute("aria-pressed") in ("true", "false"), kind
+    assert "关怀模式" in switch.inner_text() and switch.is_visible(), kind
+    assert switch.evaluate("el => !!el.closest('header, .kb-print__bar')"), kind
+
+
 def _open_search(page, query: str) -> None:
     page.keyboard.press("s")
     page.locator("input.md-search__input").fill(query)
@@ -98,8 +136,9 @@ def test_no_axe_violation_on_any_kind_of_page(sites, chromium, edition, scheme):
         _choose_scheme(page, scheme)
         for kind, path in kinds.items():
             page.goto(base + path)
-            if "md-header" in page.content():  # the theme's pages follow the palette; cards are paper
+            if page.locator(".md-header").count():  # the theme's pages follow the palette; cards are paper
                 assert page.get_attribute("body", "data-md-color-scheme") == scheme, (kind, "palette not kept")
+            _assert_care_switch(page, kind)
             problems += [f"{kind} /{path}: {line}" for line in axe_violations(page)]
         page.goto(base)
         _open_search(page, published["aliases"][0])
@@ -108,27 +147,41 @@ def test_no_axe_violation_on_any_kind_of_page(sites, chromium, edition, scheme):
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_no_axe_violation_in_care_mode_and_text_at_7_to_1(sites, chromium, scheme):
-    """关怀模式 keeps every AA rule and raises text to AAA contrast (7:1: axe's color-contrast-enhanced)."""
+#: The rules whose answer 关怀模式 can change (colours, sizes, what scrolls); the others read the markup,
+#: which is the same in both modes and is checked above.
+CARE_RULES = ["color-contrast", "color-contrast-enhanced", "link-in-text-block", "scrollable-region-focusable"]
+
+
+@pytest.mark.parametrize(("scheme", "width"), [("default", 360), ("slate", 1280)])
+def test_care_mode_on_every_kind_of_page(sites, chromium, scheme, width):
+    """关怀模式 on every kind of page: kept from page to page, body text of 20 px and more with a line height
+    of 1.5 and more, text at 7:1 and more (axe's AAA color-contrast-enhanced), click targets of 44 px and
+    more, and nothing wider than a phone."""
     problems = []
     for edition in ("public", "internal"):
         site, kinds, published = sites[edition]
         with serve(site) as base:
-            context = chromium.new_context(bypass_csp=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
+            context = chromium.new_context(bypass_csp=True, locale="zh-CN", viewport={"width": width, "height": 900})
             page = context.new_page()
             page.goto(base)
             _choose_scheme(page, scheme)
             page.click("[data-kb-care-toggle]")
             for kind, path in kinds.items():
                 page.goto(base + path)
-                assert page.get_attribute("html", "data-kb-care") == "on", (edition, kind)
-                found = axe_violations(page, also=["color-contrast-enhanced"])
-                problems += [f"{edition} {kind} /{path}: {line}" for line in found]
+                where = f"{edition} {kind} /{path}"
+                assert page.get_attribute("html", "data-kb-care") == "on", where
+                assert page.get_attribute("[data-kb-care-toggle]", "aria-pressed") == "true", where
+                text = ".md-content" if page.locator(".md-content").count() else "body"
+                problems += [f"{where}: text {t}" for t in page.evaluate(BODY_TEXT_JS, text) if t[1] < 20 or t[2] < 1.5][:3]
+                problems += [f"{where}: target {t}" for t in page.evaluate(TARGETS_JS, TARGETS) if t[2] < 44][:3]
+                problems += [f"{where}: {line}" for line in axe_violations(page, rules=CARE_RULES)]
+                if page.evaluate("document.documentElement.scrollWidth") > width:
+                    problems.append(f"{where}: scrolls sideways")
             page.goto(base)
             _open_search(page, published["aliases"][0])
-            found = axe_violations(page, also=["color-contrast-enhanced"])
-            problems += [f"{edition} 检索结果: {line}" for line in found]
+            problems += [f"{edition} 检索结果: text {t}" for t in page.evaluate(BODY_TEXT_JS, ".md-search__output")
+                         if t[1] < 20 or t[2] < 1.5][:3]
+            problems += [f"{edition} 检索结果: {line}" for line in axe_violations(page, rules=CARE_RULES)]
             context.close()
     assert problems == [], "\n".join(problems)
 
@@ -141,50 +194,6 @@ def test_axe_core_is_never_part_of_the_site(sites):
 
 
 # -- 2. 关怀模式 ------------------------------------------------------------------------------------------------
-
-#: Body text as a reader meets it: everything with text of its own in the page's content.
-BODY_TEXT_JS = """(root) => {
-  const out = [];
-  for (const el of document.querySelectorAll(root + ' :is(p, li, td, th, dd, dt, summary, figcaption, label, blockquote, a, span, strong, code)')) {
-    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
-    const r = el.getBoundingClientRect();
-    if (!own || r.width === 0 || r.height === 0 || el.closest('svg, .md-nav, .headerlink, [hidden]')) continue;
-    const s = getComputedStyle(el);
-    if (s.visibility === 'hidden' || s.display === 'none') continue;
-    const size = parseFloat(s.fontSize), block = el.closest('p, li, td, th, dd, dt, summary, figcaption, label, blockquote') || el;
-    const height = parseFloat(getComputedStyle(block).lineHeight) / parseFloat(getComputedStyle(block).fontSize);
-    out.push([el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 20), size, height]);
-  }
-  return out;
-}"""
-
-#: What a reader clicks outside running text: header, navigation, buttons, form fields, the print bar.
-TARGETS = ("[data-kb-care-toggle], .md-header__button:not([hidden]), .md-header .md-option:checked + label, "
-           ".md-search__input, .md-nav__link, .md-typeset .md-button, .md-footer__link, .kb-print__bar a, "
-           ".kb-print__bar button, .kb-print input[type=checkbox], .md-typeset__scrollwrap[tabindex]")
-TARGETS_JS = """(sel) => Array.from(document.querySelectorAll(sel)).filter(el => {
-    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('[hidden]');
-  }).map(el => { const r = el.getBoundingClientRect();
-    return [el.tagName + '.' + String(el.className).slice(0, 40) + ' ' + (el.textContent || '').trim().slice(0, 12),
-            Math.round(r.width), Math.round(r.height)]; })"""
-
-
-def test_care_switch_is_a_named_button_in_the_header_of_every_page(sites, chromium):
-    for edition in ("public", "internal"):
-        site, kinds, _ = sites[edition]
-        with serve(site) as base:
-            page = chromium.new_page(locale="zh-CN")
-            for kind, path in kinds.items():
-                page.goto(base + path)
-                switch = page.locator("[data-kb-care-toggle]")
-                assert switch.count() == 1, (edition, kind)
-                assert switch.evaluate("el => el.tagName") == "BUTTON" and switch.get_attribute("type") == "button"
-                assert switch.get_attribute("aria-pressed") == "false", (edition, kind)
-                assert "关怀模式" in switch.inner_text() and switch.is_visible(), (edition, kind)
-                assert switch.evaluate("el => !!el.closest('header, .kb-print__bar')"), (edition, kind)
-            page.close()
-
 
 def test_care_mode_large_text_big_targets_remembered_across_pages_and_visits(sites, chromium):
     site, kinds, published = sites["public"]
@@ -200,14 +209,12 @@ def test_care_mode_large_text_big_targets_remembered_across_pages_and_visits(sit
         page.click("[data-kb-care-toggle]")
         assert page.get_attribute("html", "data-kb-care") == "on"
         assert page.get_attribute("[data-kb-care-toggle]", "aria-pressed") == "true"
-        for kind in ("首页", "已发布的指南", "统计", "法律依据", "一个部门", "性能基准（宽表格）", "404"):
+        for kind in ("首页", "统计", "404"):
             page.goto(base + kinds[kind])  # the next page, opened from the address: still on
             assert page.get_attribute("html", "data-kb-care") == "on", kind
             assert page.get_attribute("[data-kb-care-toggle]", "aria-pressed") == "true", kind
             small = [t for t in page.evaluate(BODY_TEXT_JS, ".md-content") if t[1] < 20 or t[2] < 1.5]
             assert small == [], (kind, small[:5])
-            tiny = [t for t in page.evaluate(TARGETS_JS, TARGETS) if t[2] < 44]
-            assert tiny == [], (kind, tiny[:5])
         # nothing animated, no shadow, no ¶ marks
         page.goto(base + guide)
         assert page.evaluate("getComputedStyle(document.querySelector('.md-nav__link')).transitionDuration") == "0s"
@@ -242,10 +249,9 @@ def test_care_mode_on_the_pages_with_their_own_layout(sites, chromium):
         for kind in ("一张卡片", "打印全部卡片"):
             page.goto(base + kinds[kind])
             assert page.get_attribute("html", "data-kb-care") == "on", kind
+            assert page.get_attribute("[data-kb-care-toggle]", "aria-pressed") == "true", kind
             small = [t for t in page.evaluate(BODY_TEXT_JS, "body") if t[1] < 20 or t[2] < 1.5]
             assert small == [], (kind, small[:5])
-            tiny = [t for t in page.evaluate(TARGETS_JS, TARGETS) if t[2] < 44]
-            assert tiny == [], (kind, tiny[:5])
             assert text_contrast(page, ".kb-card p") >= 7
         # printing is not the screen: the sheet keeps its A4 type size
         page.emulate_media(media="print")
@@ -348,13 +354,19 @@ def test_keyboard_alone_on_a_phone_opens_the_menu_and_the_search(sites, chromium
         page.close()
 
 
+FOCUS_WALKS = {
+    "default": (("public", "已发布的指南"), ("internal", "草稿指南"), ("internal", "复核清单"),
+                ("public", "性能基准（宽表格）"), ("public", "一张卡片")),
+    "slate": (("public", "已发布的指南"), ("internal", "复核清单")),
+}
+
+
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_every_tab_stop_shows_a_visible_focus_ring(sites, chromium, scheme):
     """Tab through whole pages: each stop is on screen, drawn with a ring of 2 px or more that stands
     out 3:1 from what is behind it (WCAG 2.4.7, 1.4.11)."""
     bad, stops = [], 0
-    for edition, kind in (("public", "已发布的指南"), ("internal", "草稿指南"), ("internal", "复核清单"),
-                          ("public", "性能基准（宽表格）"), ("public", "一张卡片")):
+    for edition, kind in FOCUS_WALKS[scheme]:
         site, kinds, _ = sites[edition]
         with serve(site) as base:
             context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
@@ -377,7 +389,7 @@ def test_every_tab_stop_shows_a_visible_focus_ring(sites, chromium, scheme):
                         and ring["width"] >= 2 and ring["ratio"] >= 3):
                     bad.append((edition, kind, ring))
             context.close()
-    assert stops > 100
+    assert stops > 40 * len(FOCUS_WALKS[scheme])
     assert bad == [], "\n".join(map(str, bad))
 
 
@@ -408,17 +420,14 @@ def test_chart_labels_are_readable_and_every_chart_has_its_numbers_in_a_table(si
 
 # -- 5. phones ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("care", [False, True])
-def test_no_page_scrolls_sideways_at_360_px(sites, chromium, care):
+def test_no_page_scrolls_sideways_at_360_px(sites, chromium):
+    """Every kind of page and the open search on a 360 px phone (关怀模式: in its own sweep above)."""
     wide = []
     for edition in ("public", "internal"):
         site, kinds, published = sites[edition]
         with serve(site) as base:
             context = chromium.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
             page = context.new_page()
-            page.goto(base)
-            if care:
-                page.click("[data-kb-care-toggle]")
             for kind, path in kinds.items():
                 page.goto(base + path)
                 width = page.evaluate("document.documentElement.scrollWidth")
