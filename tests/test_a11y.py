@@ -5,6 +5,7 @@ enough that the review list has overdue rows."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from a11y import AXE, axe_violations, focused, text_contrast
 from browser import browser, serve
@@ -252,18 +254,21 @@ def test_care_mode_on_the_pages_with_their_own_layout(sites, chromium):
         page = context.new_page()
         page.goto(base + kinds["一张卡片"])
         page.click("[data-kb-care-toggle]")
-        for kind in ("一张卡片", "打印全部卡片"):
+        for kind, text in (("一张卡片", ".kb-card p"), ("打印全部卡片", ".kb-card p"),
+                           ("一次性告知单", ".kb-notice__missing li")):
             page.goto(base + kinds[kind])
             assert page.get_attribute("html", "data-kb-care") == "on", kind
             assert page.get_attribute("[data-kb-care-toggle]", "aria-pressed") == "true", kind
             small = [t for t in page.evaluate(BODY_TEXT_JS, "body") if t[1] < 20 or t[2] < 1.5]
             assert small == [], (kind, small[:5])
-            assert text_contrast(page, ".kb-card p") >= 7
-        # printing is not the screen: the sheet keeps its A4 type size
-        page.emulate_media(media="print")
-        assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.kb-card p, .kb-card li')).fontSize)") < 20
+            assert text_contrast(page, text) >= 7, kind
+            # printing is not the screen: the sheet keeps its A4 type size, and the card or notice its one sheet
+            page.emulate_media(media="print")
+            assert page.evaluate("(s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)", text) < 20, kind
+            sheets = len(PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages)
+            assert sheets == page.locator(".kb-card, .kb-notice-sheet").count(), (kind, sheets)
+            page.emulate_media(media="screen")
         # the mode reaches the theme's pages too (one setting for the whole site)
-        page.emulate_media(media="screen")
         page.goto(base + kinds["已发布的指南"])
         assert page.get_attribute("html", "data-kb-care") == "on"
         context.close()
