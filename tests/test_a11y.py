@@ -306,9 +306,12 @@ def test_keyboard_alone_skip_link_care_switch_search_result_and_print(sites, chr
         context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1; };")
-        # the first Tab shows the skip link; Enter moves past the header and navigation
-        for kind in ("已发布的指南", "一个领域"):  # with a heading Material points at, and without one
+        # the first Tab shows the skip link; Enter moves past the header and navigation to the start of the
+        # content: on a guide the next stop is before its first section (nothing above it is skipped)
+        for kind in ("已发布的指南", "一个领域", "首页"):
             page.goto(base + kinds[kind])
+            assert page.locator(".md-skip:visible, .md-skip:not([style*=none])").evaluate_all(
+                "els => els.filter(e => getComputedStyle(e).display !== 'none').length") == 1, kind
             page.keyboard.press("Tab")
             first = focused(page)
             assert first["cls"].startswith("md-skip") and first["inView"] and first["area"] > 0, (kind, first)
@@ -316,6 +319,9 @@ def test_keyboard_alone_skip_link_care_switch_search_result_and_print(sites, chr
             page.keyboard.press("Tab")
             after = focused(page)
             assert page.evaluate("!!document.activeElement.closest('.md-content')"), (kind, after)
+            if kind == "已发布的指南":
+                assert page.evaluate("!!(document.activeElement.compareDocumentPosition(document.getElementById('applies'))"
+                                     " & Node.DOCUMENT_POSITION_FOLLOWING)"), after
         # 关怀模式 by Space and back by Enter
         page.goto(base + kinds["已发布的指南"])
         _tab_to(page, "el.matches('[data-kb-care-toggle]')")
@@ -382,8 +388,12 @@ def test_keyboard_alone_at_the_counter_deadline_notice_and_card_check(sites, chr
         name = page.evaluate("document.activeElement.getAttribute('data-kb-material')")
         missing = "n => document.querySelector('#kb-notice [data-kb-missing]') && Array.from(document.querySelectorAll('#kb-notice [data-kb-missing]')).find(li => li.getAttribute('data-kb-missing') === n).hidden"
         assert page.evaluate(missing, name) is False
+        count = page.locator("[data-kb-notice-count]")
+        total = page.locator("[data-kb-material]").count()
+        assert count.get_attribute("role") == "status" and f"还缺的 {total} 项" in count.inner_text()
         page.keyboard.press(" ")
         assert page.evaluate("document.activeElement.checked") and page.evaluate(missing, name) is True
+        assert f"还缺的 {total - 1} 项" in count.inner_text()  # said by a screen reader after the tick
         page.keyboard.press(" ")
         assert page.evaluate(missing, name) is False
         # the date printed on the notice
@@ -411,6 +421,34 @@ def test_keyboard_alone_at_the_counter_deadline_notice_and_card_check(sites, chr
         page.keyboard.press("Enter")
         page.wait_for_function("() => document.getElementById('kb-card-check-result').textContent.startsWith('现行')")
         context.close()
+
+
+def test_what_a_screen_reader_meets_on_a_guide(sites, chromium):
+    """The accessibility tree of a draft guide (what a screen reader reads, in its order, by what names):
+    the title, the draft warning, the summary, the buttons for the card and the notice, then the sections;
+    headings named by their words alone (no ¶), the deadline panel's day and table named; the header's
+    controls named. The tree is Chromium's own, through Playwright's aria snapshot."""
+    site, kinds, _ = sites["internal"]
+    with serve(site) as base:
+        page = chromium.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page.goto(base + kinds["草稿指南"])
+        title = page.inner_text("article h1")
+        tree = page.locator("article").aria_snapshot()
+        order = [f'heading "{title}" [level=1]', "草稿 · 尚未发布", "概述", 'link "打印工作提示卡"',
+                 'link "一次性告知单"', 'heading "适用情形" [level=2]', 'heading "办理流程" [level=2]',
+                 'heading "承诺时限" [level=2]', 'group "按受理日期算出办理期限的最后一天"', 'textbox "受理日期"',
+                 'columnheader "最后一天"', 'heading "复核信息" [level=2]']
+        places = [tree.find(words) for words in order]
+        assert -1 not in places and places == sorted(places), list(zip(order, places))
+        assert "¶" not in tree
+        header = page.locator("header").aria_snapshot()
+        for control in ('link "跳转至"', 'radio "切换到深色模式"', 'button "关怀模式"', 'textbox "搜索"'):
+            assert control in header, (control, header)
+        page.set_viewport_size({"width": 360, "height": 740})  # a phone's header: the buttons for the menu and search
+        header = page.locator("header").aria_snapshot()
+        for control in ('button "导航菜单"', 'button "关怀模式"', 'button "搜索"'):
+            assert control in header, (control, header)
+        page.close()
 
 
 def test_keyboard_alone_on_a_phone_opens_the_menu_and_the_search(sites, chromium):

@@ -4,7 +4,10 @@
 //   aria-expanded follows their checkbox;
 // - a wide table scrolls sideways inside its own box (Material wraps it in .md-typeset__scrollwrap),
 //   which a keyboard user can scroll only once it can take focus: every box that actually scrolls gets
-//   tabindex="0" and a name from its table; boxes that fit need no extra tab stop.
+//   tabindex="0" and a name from its table; boxes that fit need no extra tab stop;
+// - the ¶ next to every heading (Python-Markdown's permalink) is for the pointer: a screen reader read it as
+//   part of each heading's name ("适用情形 ¶") and it cost a Tab stop per heading; the table of contents
+//   has the same links, so the mark is hidden from both (it still works under the mouse).
 (function () {
   "use strict";
 
@@ -73,9 +76,18 @@
   }
 
   // Material wraps the tables when it mounts the page (window.document$, also after instant navigation).
+  function quiet() {
+    var marks = document.querySelectorAll(".md-typeset .headerlink");
+    for (var i = 0; i < marks.length; i++) {
+      marks[i].setAttribute("aria-hidden", "true");
+      marks[i].setAttribute("tabindex", "-1");
+    }
+  }
+
   function ready() {
     mark();
     expanded();
+    quiet();
   }
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(function () { setTimeout(ready, 0); });
