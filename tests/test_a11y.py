@@ -333,6 +333,8 @@ def test_keyboard_alone_skip_link_care_switch_search_result_and_print(sites, chr
         _tab_to(page, "el.matches('input.md-search__input')")
         page.keyboard.type(published["aliases"][0])
         page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        status = page.get_by_role("status").filter(has_text="个符合条件的结果")  # said when the results change
+        assert status.count() == 1 and status.inner_text().strip()[0].isdigit(), status.all_inner_texts()
         page.keyboard.press("ArrowDown")
         result = focused(page)
         assert result["cls"].startswith("md-search-result__link") and result["ratio"] >= 3, result

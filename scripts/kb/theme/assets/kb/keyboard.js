@@ -7,7 +7,8 @@
 //   tabindex="0" and a name from its table; boxes that fit need no extra tab stop;
 // - the ¶ next to every heading (Python-Markdown's permalink) is for the pointer: a screen reader read it as
 //   part of each heading's name ("适用情形 ¶") and it cost a Tab stop per heading; the table of contents
-//   has the same links, so the mark is hidden from both (it still works under the mouse).
+//   has the same links, so the mark is hidden from both (it still works under the mouse);
+// - the search's line "N 个符合条件的结果" is a status: a screen reader says it when the results change.
 (function () {
   "use strict";
 
@@ -88,6 +89,8 @@
     mark();
     expanded();
     quiet();
+    var meta = document.querySelector(".md-search-result__meta");
+    if (meta) meta.setAttribute("role", "status");
   }
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(function () { setTimeout(ready, 0); });
