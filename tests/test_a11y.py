@@ -125,9 +125,12 @@ def _assert_care_switch(page, kind: str) -> None:
 
 
 def _open_search(page, query: str) -> None:
+    """Open the search with its key, type ``query`` and wait for the results and for the theme's fade-in to
+    end (mid-fade the text is half transparent: a contrast check then measures a moment, not the page)."""
     page.keyboard.press("s")
     page.locator("input.md-search__input").fill(query)
     page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=10_000)
 
 
 # -- 1. axe-core: no WCAG 2.1 A/AA violation --------------------------------------------------------------------
