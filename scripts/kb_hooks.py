@@ -1,6 +1,7 @@
 """MkDocs hook: the thin glue between MkDocs events and the ``kb`` package.
 
-- on_config: check the whole knowledge base first; a single problem stops the
+- on_config: give both editions a light and a dark palette with the toggle between them, however the
+  config writes ``theme.palette`` (kb/palette.py); then check the whole knowledge base; a single problem stops the
   build before ``site/`` is touched, with the same lines ``kb check`` prints.
   Warnings (a record awaiting review after a revision ...) are logged as
   MkDocs warnings and never stop the build. "Today" for the build (laws not
@@ -34,7 +35,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kb import clock, plugins, report  # noqa: E402
+from kb import clock, palette, plugins, report  # noqa: E402
 from kb.preview import current as preview  # noqa: E402
 from kb.bundle import build_info, write_offline_files  # noqa: E402
 from kb.edition import PUBLIC, Edition  # noqa: E402
@@ -99,6 +100,12 @@ def _settings(config) -> tuple[str, SiteSettings]:
 @event_priority(-100)
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
+    try:
+        config.theme["palette"] = palette.with_toggle(config.theme["palette"] if "palette" in config.theme else None)
+    except ValueError as exc:
+        raise PluginError(f"mkdocs 配置有误：{exc}") from None
+    for problem in palette.contrast_problems(config.theme["palette"]):
+        log.warning(problem)
     edition_name, settings = _settings(config)
     state.command = preview.command
     state.dirty = getattr(preview, "dirty", False)

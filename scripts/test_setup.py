@@ -7,6 +7,9 @@
   downloaded), ``nginx`` for the web-server tests (tests/test_nginx.py) and ``openssl``
   for their htpasswd file. When they cannot be installed, a Chinese message says what to
   install and the exit code is 1.
+- ``nodejs`` and ``npm`` from Debian when there is no ``node`` or ``npm`` on the PATH, then
+  ``npm ci`` (the versions in package-lock.json) when ``node_modules`` lacks them: axe-core for
+  the accessibility tests (tests/a11y.py); it is injected by the tests, never part of the site.
 - The project with its test dependencies (``pip install -e ".[test]"``) into the Python
   environment that runs this script: run it with the virtual environment's python.
 
@@ -15,6 +18,7 @@ Standard library only: it runs before anything is installed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +32,11 @@ PACKAGES = {
     "fonts-noto-cjk": "浏览器测试里的中文字体（卡片打印、页面排版）",
     "nginx": "Web 服务器测试（kb nginx-config）",
     "openssl": "生成 htpasswd 口令文件（nginx 测试）",
+}
+#: Debian package -> (the program it brings, why): installed only when that program is not on the PATH
+PROGRAMS = {
+    "nodejs": ("node", "运行 npm 和 axe-core 的安装脚本（无障碍测试）"),
+    "npm": ("npm", "按 package-lock.json 安装 axe-core（无障碍测试）"),
 }
 
 
@@ -50,25 +59,30 @@ def as_root(command: list[str]) -> list[str] | None:
     return None
 
 
+def why(package: str) -> str:
+    return PACKAGES[package] if package in PACKAGES else PROGRAMS[package][1]
+
+
 def manual_hint(missing: list[str]) -> str:
-    lines = [f"  {name}：{PACKAGES[name]}" for name in missing]
+    lines = [f"  {name}：{why(name)}" for name in missing]
     return ("缺少测试需要的 Debian 软件包：\n" + "\n".join(lines)
             + f"\n请用 root 运行：apt-get update && apt-get install -y {' '.join(missing)}\n然后重新运行测试命令。")
 
 
 def debian_packages() -> bool:
     if not shutil.which("dpkg-query") or not shutil.which("apt-get"):
-        needed = {"chromium": "/usr/bin/chromium", "nginx": "nginx", "openssl": "openssl"}
+        needed = {"chromium": "/usr/bin/chromium", "nginx": "nginx", "openssl": "openssl", "node": "node", "npm": "npm"}
         absent = [name for name, program in needed.items() if not shutil.which(program)]
         if absent:
             say(f"这台机器不是 Debian（没有 apt-get）。测试需要：{'、'.join(absent)}，以及中文字体 Noto CJK；请用本机的包管理器安装。")
             return False
         return True
     missing = [name for name in PACKAGES if not installed(name)]
+    missing += [name for name, (program, _) in PROGRAMS.items() if not shutil.which(program)]
     if not missing:
-        say("Debian 软件包齐全：" + "、".join(PACKAGES))
+        say("Debian 软件包齐全：" + "、".join(PACKAGES) + "；node 和 npm 已有")
         return True
-    say("安装 Debian 软件包：" + " ".join(missing) + "（" + "；".join(PACKAGES[name] for name in missing) + "）")
+    say("安装 Debian 软件包：" + " ".join(missing) + "（" + "；".join(why(name) for name in missing) + "）")
     update, install = as_root(["apt-get", "update", "-qq"]), as_root(["apt-get", "install", "-y", "-qq", *missing])
     if update is None or install is None:
         say("当前不是 root，也没有 sudo，无法自动安装。\n" + manual_hint(missing))
@@ -98,8 +112,33 @@ def python_packages() -> bool:
     return True
 
 
+def node_packages() -> bool:
+    """``npm ci`` when node_modules lacks a package of package-lock.json or holds another version of it."""
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    stale = []
+    for path, entry in lock.get("packages", {}).items():
+        if not path:
+            continue
+        installed_json = ROOT / path / "package.json"
+        try:
+            version = json.loads(installed_json.read_text(encoding="utf-8")).get("version")
+        except (OSError, ValueError):
+            version = None
+        if version != entry.get("version"):
+            stale.append(f"{path.removeprefix('node_modules/')}@{entry.get('version')}")
+    if not stale:
+        say("npm 测试依赖齐全（package-lock.json）")
+        return True
+    say("安装 npm 测试依赖：" + " ".join(stale) + "（npm ci，版本按 package-lock.json）")
+    command = ["npm", "ci", "--no-audit", "--no-fund"]
+    if not shutil.which("npm") or subprocess.run(command, cwd=ROOT).returncode != 0:
+        say(f"npm 安装失败：{' '.join(command)}（在 {ROOT} 里运行；需要 Debian 软件包 nodejs 和 npm）")
+        return False
+    return True
+
+
 def main() -> int:
-    ok = debian_packages() and python_packages()
+    ok = debian_packages() and python_packages() and node_packages()
     if ok:
         say("准备好了，开始运行 pytest。")
     return 0 if ok else 1

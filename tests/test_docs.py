@@ -34,9 +34,10 @@ def test_the_test_command_installs_what_the_tests_need():
     """On a fresh Debian machine the README's test command alone brings the browser, fonts and web server."""
     script = (ROOT / readme_test_command().split()[1]).read_text(encoding="utf-8")
     assert "apt-get" in script and "sudo" in script
-    for package in ("chromium", "fonts-noto-cjk", "nginx", "openssl"):
+    for package in ("chromium", "fonts-noto-cjk", "nginx", "openssl", "nodejs", "npm"):
         assert f'"{package}"' in script, package
     assert '"pip", "install"' in script and '".[test]"' in script
+    assert '"npm", "ci"' in script  # axe-core at the version package-lock.json pins
 
 
 def test_ci_runs_the_readme_test_command():

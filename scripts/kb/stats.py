@@ -1,7 +1,8 @@
 """Counts and due reviews, shared by ``kb stats``, the stats page and the review page.
 
 Charts are computed here as plain geometry (bar lengths and labels) and drawn
-by a template as inline SVG, so the page needs no script and no outside asset.
+by a template as inline SVG, so the page needs no script and no outside asset;
+each comes with a table of the same numbers.
 """
 
 from __future__ import annotations
@@ -100,25 +101,43 @@ def render_text(data: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def bar_chart(title: str, counts: dict, *, width: int = 640, bar: int = 22, gap: int = 8, label_width: int = 170) -> dict:
-    """Geometry for a horizontal bar chart; the template turns it into SVG."""
+#: Bar chart rows, in em of the chart's text: label line, then the bar, then space before the next row.
+ROW, LABEL_Y, BAR_Y, BAR = 3.0, 1.1, 1.45, 1.0
+#: The longest bar, in percent of the chart's width: the number after it still fits on a phone.
+BAR_SPAN = 85.0
+
+
+def bar_chart(title: str, counts: dict, *, heading: tuple[str, str] = ("名称", "数量"), label_chars: int = 14) -> dict:
+    """A horizontal bar chart of ``counts`` (name -> number, in the order given), for _bar_chart.html.j2.
+
+    Each row is a label line and a bar below it whose length is the number's share of the largest, in
+    percent of the chart's width (at most ``BAR_SPAN``); the number is written after the bar. Vertical
+    positions are in em, so the SVG is drawn at the text size of the page instead of being scaled to fit
+    (labels of about 6 px on a phone before). Labels longer than ``label_chars`` are shortened with …;
+    ``rows`` keep the full names for the table under the chart and ``text`` says every number in one
+    sentence for screen readers. ``heading``: the table's two column headings.
+    """
     peak = max(counts.values(), default=0) or 1
-    usable = width - label_width - 60
     bars = []
     for index, (name, count) in enumerate(counts.items()):
-        y = index * (bar + gap)
-        bars.append({"label": name, "value": count, "y": y, "length": round(usable * count / peak, 1),
-                     "text_y": y + bar * 0.7})
-    return {"title": title, "bars": bars, "width": width, "height": max(len(bars) * (bar + gap), bar),
-            "bar": bar, "label_width": label_width}
+        top = index * ROW
+        label = name if len(name) <= label_chars else name[: label_chars - 1] + "…"
+        bars.append({"label": label, "name": name, "value": count,
+                     "label_y": round(top + LABEL_Y, 2), "bar_y": round(top + BAR_Y, 2),
+                     "value_y": round(top + BAR_Y + BAR * 0.85, 2),
+                     "percent": round(BAR_SPAN * count / peak, 1)})
+    text = f"{title}：" + ("；".join(f"{b['name']} {b['value']}" for b in bars) or "没有数据") + "。"
+    return {"title": title, "bars": bars, "height": round(max(len(bars), 1) * ROW, 2), "bar": BAR,
+            "heading": heading, "text": text}
 
 
 def charts(data: dict) -> list[dict]:
     out = [
-        bar_chart("按领域", data["by_domain"]),
-        bar_chart("按难办类型", data["by_category"]),
-        bar_chart("按共性成因", data["by_cause"]),
+        bar_chart("按领域", data["by_domain"], heading=("领域", "事项数")),
+        bar_chart("按难办类型", data["by_category"], heading=("难办类型", "事项数")),
+        bar_chart("按共性成因", data["by_cause"], heading=("共性成因", "事项数")),
     ]
     if data["solved"]:
-        out.append(bar_chart("各类事已解决件数", {s["title"][:14]: s["solved"] for s in data["solved"][:15]}))
+        out.append(bar_chart("各类事已解决件数", {s["title"]: s["solved"] for s in data["solved"][:15]},
+                             heading=("事项", "已解决件数")))
     return out

@@ -60,6 +60,9 @@
     var intro = notice.querySelector("[data-kb-notice-intro]");
     if (complete) complete.hidden = missing > 0;
     if (intro) intro.hidden = missing === 0;
+    var count = document.querySelector("[data-kb-notice-count]");
+    var said = missing ? "告知单列出还缺的 " + missing + " 项材料。" : "材料已经齐全，告知单上无需补正的材料。";
+    if (count && count.textContent !== said) count.textContent = said;
     var input = document.querySelector("[data-kb-notice-date]");
     var out = document.querySelector("[data-kb-notice-date-out]");
     if (input && out) {
