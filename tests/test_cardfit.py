@@ -36,6 +36,12 @@ def test_a_short_record_prints_whole_at_the_roomiest_size():
     assert card.density == 0 and card.complete and not card.clipped
 
 
+def test_the_not_applicable_line_is_one_sentence():
+    view = {**Edition("public", KB).by_id["sample-home-visit"], "not_applicable": ["本人能到场的。", "已经办结的"]}
+    note = cardfit.sections(view, internal=False)["applies"].note
+    assert note.text == "本人能到场的；已经办结的。"
+
+
 def test_a_longer_record_gets_smaller_type_before_anything_is_cut():
     view = dict(Edition("public", KB).by_id["sample-home-visit"])
     view["procedure"] = [dict(view["procedure"][1], action="户籍窗口民警携带设备上门完成人像和指纹采集，" * 6)] * 9

@@ -291,7 +291,8 @@ def _record(draw, index: int):
         not_applicable=st.lists(_text(4, 300, True), max_size=2),
         disposition=st.sampled_from(["办不了", "很难办", "不给办"]),
         materials=st.lists(st.fixed_dictionaries({"name": _text(2, 100)},
-                                                 optional={"required": st.booleans(), "note": _text(1, 300, True)}), max_size=2),
+                                                 optional={"required": st.booleans(), "note": _text(1, 300, True)}), max_size=2,
+                            unique_by=lambda m: m["name"]),  # kb check: names are unique (the notice ticks them)
         faq=st.lists(st.fixed_dictionaries({"question": _text(4, 200), "answer": _text(4, 800, True)}), max_size=2),
         self_check=st.lists(st.fixed_dictionaries({"question": _text(4, 300), "answer": _text(2, 800, True)}), max_size=2),
         changelog=st.lists(st.fixed_dictionaries({"date": _DATE, "change": _text(2, 300, True)}), max_size=2),

@@ -218,7 +218,8 @@ def sections(view: dict, internal: bool, pending: dict[str, str] | None = None) 
     applies = Section("applies", "怎样识别", [Entry(text=t) for t in view["applies_when"]], noun="条适用情形")
     not_applicable = view.get("not_applicable") or []
     if not_applicable:
-        applies.note = Entry(after="不适用：", text="；".join(not_applicable))
+        # one sentence: "甲；乙。", not "甲。；乙。"
+        applies.note = Entry(after="不适用：", text="；".join(t.rstrip("。；;. ") for t in not_applicable) + "。")
     out = {
         "applies": applies,
         "steps": Section("steps", "办理步骤", [
