@@ -201,22 +201,29 @@ def _font_table(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _field_char(paragraph, kind: str) -> None:
+    """A run marking where a Word field begins, where its shown result starts ("separate"), or ends."""
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(char)
+
+
+def _field_start(paragraph, instruction: str) -> None:
+    """A field's begin mark and instruction (" PAGE ", " TOC … "), up to where its result starts."""
+    _field_char(paragraph, "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = instruction
+    paragraph.add_run()._r.append(instr)
+    _field_char(paragraph, "separate")
+
+
 def _page_number(paragraph) -> None:
     """ "— N —" with N a PAGE field."""
     paragraph.add_run("— ")
-    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
-        run = paragraph.add_run()
-        if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        elif kind == "text":
-            run.text = text
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
+    _field_start(paragraph, " PAGE ")
+    paragraph.add_run("1")
+    _field_char(paragraph, "end")
     paragraph.add_run(" —")
 
 
@@ -419,29 +426,13 @@ class _Prompt:
 
 def _toc(doc, titles: list[str]) -> None:
     """A TOC field over the level-1 headings, pre-filled with the titles; Word fills in page numbers on open."""
-    first = _add(doc, "", TOC1, doc)
-    runs = []
-    for kind, text in (("begin", None), ("instr", ' TOC \\o "1-1" \\h \\z \\u '), ("separate", None)):
-        run = first.add_run()
-        if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        runs.append(run)
-    paragraph = first
+    paragraph = _add(doc, "", TOC1, doc)
+    _field_start(paragraph, ' TOC \\o "1-1" \\h \\z \\u ')
     for index, title in enumerate(titles):
         if index:
             paragraph = _add(doc, "", TOC1, doc)
         paragraph.add_run(f"{index + 1}．{title}")
-    end = paragraph.add_run()
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), "end")
-    end._r.append(char)
+    _field_char(paragraph, "end")
     settings = doc.settings.element
     update = settings.find(qn("w:updateFields"))
     if update is None:
