@@ -35,14 +35,12 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kb import clock, palette, plugins, report  # noqa: E402
+from kb import clock, navcache, palette, plugins, report  # noqa: E402
 from kb.preview import current as preview  # noqa: E402
 from kb.bundle import build_info, write_offline_files  # noqa: E402
 from kb.edition import PUBLIC, Edition  # noqa: E402
 from kb.mdcache import MarkdownCache  # noqa: E402
 from kb.model import load_knowledge_base  # noqa: E402
-from kb import navcache  # noqa: E402
-from kb.navcache import NavCache  # noqa: E402
 from kb.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
 from kb.rawblocks import RawBlocks  # noqa: E402
 from kb.search import SearchIndexBuilder, page_text  # noqa: E402
@@ -223,7 +221,7 @@ def on_nav(nav, config, files):
 def on_env(env, config, files):
     env.filters["kb_search_worker"] = lambda text: _WORKER.sub("assets/kb/search-worker.js", text)
     theme = config.theme
-    navcache.install(env, theme.dirs, NavCache(state.nav, (theme.get("logo") or "", theme.get("favicon") or "")))
+    navcache.install(env, theme.dirs, navcache.NavCache(state.nav, (theme.get("logo") or "", theme.get("favicon") or "")))
     state.env, state.files = env, files
     return env
 

@@ -7,7 +7,8 @@ from kb.navcache import NavCache
 
 
 def nav_of(*urls: str) -> SimpleNamespace:
-    return SimpleNamespace(pages=[SimpleNamespace(url=u) for u in urls], links=[])
+    pages = [SimpleNamespace(url=u) for u in urls]
+    return SimpleNamespace(pages=pages, items=pages)
 
 
 def test_pages_outside_the_navigation_share_a_group_only_when_their_links_agree():
@@ -21,6 +22,13 @@ def test_pages_outside_the_navigation_share_a_group_only_when_their_links_agree(
     assert cache.key(page("laws/a/b/")) != cache.key(page("laws/c/b/"))
     assert cache.key(page("laws/c/b/")) == cache.key(page("laws/d/b/"))
     assert cache.key(page("guides/x.html")) == cache.key(page("cards/y.html"))  # use_directory_urls: false
+
+
+def test_links_inside_sections_of_the_navigation_count_as_targets():
+    link = SimpleNamespace(url="training/a/")  # a Link item, not a page
+    nav = SimpleNamespace(pages=[], items=[SimpleNamespace(children=[link])])
+    page = lambda url: SimpleNamespace(url=url)  # noqa: E731
+    assert NavCache(nav).key(page("training/a/b/")) != NavCache(nav).key(page("training/c/b/"))
 
 
 def test_a_build_with_the_cache_equals_one_without(tmp_path):

@@ -24,12 +24,11 @@ class MarkdownCache:
 
     def __init__(self) -> None:
         self.done: dict[str, tuple] = {}
-        self.hits = 0
         self.enabled = os.environ.get("KB_MARKDOWN_CACHE", "1") != "0"
 
     def attach(self, page: Page, markdown: str) -> None:
         """Let ``page`` reuse a conversion of ``markdown`` when nothing in it depends on the page."""
-        if not self.enabled or "[" in markdown or "<" in markdown or "](" in markdown:
+        if not self.enabled or "[" in markdown or "<" in markdown:  # a link, an image or HTML
             return
         done = self.done
 
@@ -42,7 +41,6 @@ class MarkdownCache:
                     done[text] = (page.content, page.toc, page._title_from_render,
                                   frozenset(page.present_anchor_ids or ()), page.links_to_anchors)
                 return
-            self.hits += 1
             page.content, page.toc, page._title_from_render, anchors, links = hit
             page.present_anchor_ids = set(anchors)
             page.links_to_anchors = links

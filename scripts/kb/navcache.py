@@ -27,15 +27,25 @@ def _folder(url: str) -> tuple[str, ...]:
     return tuple(part for part in url.split("/")[:-1] if part)
 
 
+def _urls(items: list) -> list[str]:
+    """Every URL the navigation links to: its pages and its links, sections opened."""
+    out: list[str] = []
+    for item in items:
+        children = getattr(item, "children", None)
+        if children is not None:
+            out += _urls(children)
+        elif getattr(item, "url", None) is not None:
+            out.append(item.url)
+    return out
+
+
 class NavCache:
     """Per build: the navigation's HTML by page group, for pages the navigation does not hold."""
 
     def __init__(self, nav: Any, extra_targets: tuple[str, ...] = ()) -> None:
         self.in_nav = {id(page) for page in nav.pages}
-        targets = [page.url for page in nav.pages] + [link.url for link in getattr(nav, "links", [])]
-        targets += list(extra_targets)
         self.starts: set[tuple[str, ...]] = set()
-        for target in targets:
+        for target in [*_urls(nav.items), *extra_targets]:
             folder = _folder(target or "")
             for k in range(len(folder) + 1):
                 self.starts.add(folder[:k])
