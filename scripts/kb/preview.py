@@ -27,6 +27,7 @@ The result is the same, byte for byte, as a clean build of the same files
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -138,9 +139,8 @@ class Preview:
     def install(self, server, builder: Callable[[], None], config) -> None:
         """Take over the server's rebuild, and show knowledge-base problems on every page served."""
         self.full_build = builder
-        watched = getattr(server, "_watched_paths", None)
-        self.paths = sorted(watched) if watched else [config.docs_dir, config.config_file_path, *config.watch]
-        self.paths = sorted(set(self.paths) | {os.path.abspath(p) for p in config.watch})
+        watched = getattr(server, "_watched_paths", None) or (config.docs_dir, config.config_file_path)
+        self.paths = sorted(set(watched) | {os.path.abspath(p) for p in config.watch})
         if self.built is not None:
             self.built.snapshot = snapshot(self.paths)
         server.builder = self.rebuild
@@ -271,9 +271,15 @@ class Preview:
             _build_page(file.page, config, doc_files, built.nav, built.env)
 
 
+@functools.lru_cache(maxsize=1)
+def _banner(problems: tuple[str, ...]) -> str:
+    """The problems box, made once per set of problems rather than for every page served."""
+    return Renderer().render("preview_problems.html.j2", problems=problems[:50], more=max(0, len(problems) - 50))
+
+
 def _with_banner(content: bytes, problems: list[str]) -> bytes:
     """The page as served, with the knowledge base's problems at the top (never written to disk)."""
-    html = Renderer().render("preview_problems.html.j2", problems=problems[:50], more=max(0, len(problems) - 50))
+    html = _banner(tuple(problems))
     text = content.decode("utf-8", "replace")
     at = text.find(">", text.find("<body")) + 1 if "<body" in text else 0
     return (text[:at] + html + text[at:]).encode("utf-8")
