@@ -91,4 +91,4 @@ class Edition:
 
     def citing(self, law_id: str) -> list[tuple[dict, dict]]:
         """(view, legal_basis entry) for each visible citation of ``law_id``."""
-        return [(v, b) for v in self.views for b in v["legal_basis"] if b["law"]["id"] == law_id]
+        return self.citations().get(law_id, [])
