@@ -312,6 +312,15 @@ def _tab_to(page, predicate_js: str, limit: int = 120, key: str = "Tab") -> dict
     raise AssertionError(f"{predicate_js} not reached with {key} in {limit} presses")
 
 
+def _pin_mid_month(page, selector: str) -> None:
+    """Set a date input to a Monday in mid-June and keep the focus on it, so that ArrowUp on whichever part the
+    browser focuses (year, month or day: the order is the browser's) moves the date later — the default is
+    today, and on 31 December or in a December ArrowUp on the day or month would wrap round to an earlier date."""
+    page.fill(selector, "2026-06-15")
+    page.dispatch_event(selector, "change")
+    page.focus(selector)
+
+
 def _ring_shows(ring: dict) -> bool:
     return ring["inView"] and ring["style"] not in ("none", "hidden") and ring["width"] >= 2 and ring["ratio"] >= 3
 
@@ -382,8 +391,9 @@ def test_keyboard_alone_at_the_counter_deadline_notice_and_card_check(sites, chr
         page.goto(base + kinds["已发布的指南"])
         ring = _tab_to(page, "el.matches('[data-kb-accepted]')", limit=200)
         assert _ring_shows(ring), ring
+        _pin_mid_month(page, "[data-kb-accepted]")
         before = page.input_value("[data-kb-accepted]"), page.get_attribute("[data-kb-due-total]", "datetime")
-        page.keyboard.press("ArrowUp")  # the focused part of the date (the year, in Chinese order) goes up one
+        page.keyboard.press("ArrowUp")  # whichever part of the date has focus (year, month or day) goes up one
         after = page.input_value("[data-kb-accepted]"), page.get_attribute("[data-kb-due-total]", "datetime")
         assert after[0] > before[0] and after[1] > before[1], (before, after)
         # from the guide to its notice
@@ -416,6 +426,7 @@ def test_keyboard_alone_at_the_counter_deadline_notice_and_card_check(sites, chr
         assert page.evaluate(missing, name) is False
         # the date printed on the notice
         assert _ring_shows(_tab_to(page, "el.matches('[data-kb-notice-date]')"))
+        _pin_mid_month(page, "[data-kb-notice-date]")
         before = page.get_attribute("[data-kb-notice-date-out]", "datetime")
         page.keyboard.press("ArrowUp")
         assert page.get_attribute("[data-kb-notice-date-out]", "datetime") > before
