@@ -35,17 +35,20 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kb import clock, navcache, palette, plugins, report  # noqa: E402
-from kb.preview import current as preview  # noqa: E402
-from kb.bundle import build_info, write_offline_files  # noqa: E402
-from kb.edition import PUBLIC, Edition  # noqa: E402
-from kb.mdcache import MarkdownCache  # noqa: E402
-from kb.model import load_knowledge_base  # noqa: E402
-from kb.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
-from kb.rawblocks import RawBlocks  # noqa: E402
-from kb.search import SearchIndexBuilder, page_text  # noqa: E402
-from kb.security import content_security_policy, inline_scripts  # noqa: E402
-from kb.urls import SiteUrls  # noqa: E402
+from kb import clock  # noqa: E402
+from kb.mkdocs_adapter import navcache, plugins  # noqa: E402
+from kb.site import palette  # noqa: E402
+from kb.records import report  # noqa: E402
+from kb.mkdocs_adapter.preview import current as preview  # noqa: E402
+from kb.site.offline import build_info, write_offline_files  # noqa: E402
+from kb.site.edition import PUBLIC, Edition  # noqa: E402
+from kb.mkdocs_adapter.mdcache import MarkdownCache  # noqa: E402
+from kb.knowledge import load_knowledge_base  # noqa: E402
+from kb.site.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
+from kb.mkdocs_adapter.rawblocks import RawBlocks  # noqa: E402
+from kb.search.index import SearchIndexBuilder, page_text  # noqa: E402
+from kb.site.security import content_security_policy, inline_scripts  # noqa: E402
+from kb.site.urls import SiteUrls  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from conftest import FIXTURES, ROOT
-from kb.load import load_sources
-from kb.model import load_knowledge_base
+from kb.records.load import load_sources
+from kb.knowledge import load_knowledge_base
 from kb.office.xlsx_export import write_workbook
 from kb.office.xlsx_import import apply, plan_import
 

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from conftest import FIXTURES
-from kb.edition import Edition
-from kb.model import load_knowledge_base
-from kb.pages import SiteBuilder, SiteSettings
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
+from kb.site.pages import SiteBuilder, SiteSettings
 from kb.render import Renderer
 
 GOLDEN = FIXTURES.parent / "golden"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from . import revisions
-from .model import STATUS_NAMES, KnowledgeBase
+from .law import revisions
+from .records.model import STATUS_NAMES, KnowledgeBase
 
 
 def compute(kb: KnowledgeBase, today: date, within: int = 30, edition=None) -> dict:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import make_project
 from kb import bench
 from kb.cli import main
-from kb.model import load_knowledge_base
+from kb.knowledge import load_knowledge_base
 
 
 @pytest.mark.parametrize("n", [1, 2, 7])
@@ -67,7 +67,7 @@ def test_bench_needs_at_least_one_size():
 @pytest.mark.browser
 def test_pagefind_peer_indexes_a_copy_and_answers_the_same_queries(tmp_path):
     from conftest import ROOT, mkdocs_build
-    from kb.peer import our_documents
+    from kb.search.peer import our_documents
 
     project = make_project(tmp_path / "project")
     assert mkdocs_build(project).returncode == 0

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
-from kb.calendar import HolidayCalendar, official
+from kb.counter.calendar import HolidayCalendar, official
 
 CAL = official()
 

@@ -7,10 +7,10 @@ import re
 import pytest
 
 from conftest import FIXTURES, make_project, mkdocs_build, run_kb
-from kb import cardfit
-from kb.cardversion import version
-from kb.edition import Edition
-from kb.model import load_knowledge_base
+from kb.counter import cardfit
+from kb.counter.cardversion import version
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
 from longrecords import long_record, write
 
 KB = load_knowledge_base(FIXTURES / "kb").kb

@@ -6,10 +6,10 @@ import json
 import pytest
 
 from conftest import FIXTURES, make_project, mkdocs_build
-from kb import cardversion
-from kb.cardversion import SECTIONS, normalise, version
-from kb.edition import Edition
-from kb.model import load_knowledge_base
+from kb.counter import cardversion
+from kb.counter.cardversion import SECTIONS, normalise, version
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
 
 KB = load_knowledge_base(FIXTURES / "kb").kb
 VIEW = Edition("internal", KB).by_id["sample-home-visit"]

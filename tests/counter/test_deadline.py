@@ -6,8 +6,8 @@ import chinese_calendar
 import pytest
 
 from conftest import make_project, mkdocs_build, run_kb
-from kb.calendar import official
-from kb.deadline import Due, chain, due, long_date
+from kb.counter.calendar import official
+from kb.counter.deadline import Due, chain, due, long_date
 
 CAL = official()
 D = date.fromisoformat

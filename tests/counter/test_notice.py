@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 
 from conftest import FIXTURES, make_project, mkdocs_build
-from kb.edition import Edition
-from kb.model import load_knowledge_base
-from kb.notice import density
-from kb.pages import SiteBuilder, SiteSettings
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
+from kb.counter.notice import density
+from kb.site.pages import SiteBuilder, SiteSettings
 
 KB = load_knowledge_base(FIXTURES / "kb").kb
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, make_project, run_kb
-from kb import deploy
+from kb.deploy import publish as deploy
 
 pytestmark = pytest.mark.slow
 

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from conftest import make_project, run_kb
 from kb.cli import main
-from kb.nginx import MIME_TYPES
+from kb.deploy.nginx import MIME_TYPES
 
 pytestmark = pytest.mark.slow
 

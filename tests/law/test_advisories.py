@@ -3,8 +3,8 @@
 import json
 
 from conftest import fixture_copy, run_kb, set_law
-from kb.advisories import collect
-from kb.model import load_knowledge_base
+from kb.knowledge import warnings as collect
+from kb.knowledge import load_knowledge_base
 
 REVISION = {"adopted": "2026-11-25", "effective": "2027-03-01", "articles": ["第十一条"], "note": "样例修订"}
 

@@ -3,9 +3,9 @@
 import shutil
 
 from conftest import FIXTURES, fixture_copy, run_kb, set_law
-from kb.edition import Edition
-from kb.impact import DECLARED, MENTIONED, impact, reliances
-from kb.model import load_knowledge_base
+from kb.site.edition import Edition
+from kb.law.impact import DECLARED, MENTIONED, impact, reliances
+from kb.knowledge import load_knowledge_base
 
 SAMPLE = FIXTURES / "impact" / "impact-sample.yml"
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from kb import revisions
-from kb.revisions import article_key, flags_for, law_state, merged
+from kb.law import revisions
+from kb.law.revisions import article_key, flags_for, law_state, merged
 
 LAW = {"id": "jumin-shenfenzheng-fa", "title": "《中华人民共和国居民身份证法》", "effective": "2012-01-01"}
 

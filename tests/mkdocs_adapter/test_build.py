@@ -10,7 +10,7 @@ import markdown
 import pytest
 
 from conftest import FIXTURES, make_project, mkdocs_build
-from kb.security import meta_policy
+from kb.site.security import meta_policy
 from links import broken_links, broken_search_results, search_locations
 
 pytestmark = pytest.mark.slow
@@ -175,9 +175,9 @@ def test_guide_markdown_converts_with_record_text_escaped():
     """The generated Markdown, through the same Markdown extensions as mkdocs.yml."""
     from datetime import date
 
-    from kb.edition import Edition
-    from kb.model import load_knowledge_base
-    from kb.pages import SiteBuilder, SiteSettings
+    from kb.site.edition import Edition
+    from kb.knowledge import load_knowledge_base
+    from kb.site.pages import SiteBuilder, SiteSettings
 
     kb = load_knowledge_base(FIXTURES / "kb").kb
     b = SiteBuilder(Edition("public", kb), SiteSettings(today=date(2026, 11, 22)))

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from conftest import same_build_without
-from kb.mdcache import MarkdownCache
+from kb.mkdocs_adapter.mdcache import MarkdownCache
 
 
 def test_only_skeletons_without_links_images_or_html_are_shared():

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from conftest import same_build_without
-from kb.navcache import NavCache
+from kb.mkdocs_adapter.navcache import NavCache
 
 
 def nav_of(*urls: str) -> SimpleNamespace:

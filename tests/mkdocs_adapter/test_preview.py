@@ -37,7 +37,7 @@ class Serving:
     def __init__(self, project: Path, config_file: str, site: Path):
         from mkdocs.commands.build import build
 
-        from kb.preview import current
+        from kb.mkdocs_adapter.preview import current
 
         self.project, self.config_file, self.site, self.build = project, config_file, site, build
         self.preview = current

@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 from conftest import FIXTURES
-from kb.edition import Edition
-from kb.model import load_knowledge_base
-from kb.pages import SiteBuilder, SiteSettings
-from kb.rawblocks import RawBlocks
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
+from kb.site.pages import SiteBuilder, SiteSettings
+from kb.mkdocs_adapter.rawblocks import RawBlocks
 
 # The Markdown extensions of mkdocs.yml.
 EXTENSIONS = ["attr_list", "admonition", "pymdownx.details", "tables", "toc"]

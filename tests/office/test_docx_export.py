@@ -8,7 +8,7 @@ import yaml
 from docx import Document
 from docx.oxml.ns import qn
 
-from kb.model import load_knowledge_base
+from kb.knowledge import load_knowledge_base
 from kb.office.docx_export import ExportError, compilation_name, write_documents
 from office_util import knowledge_base
 

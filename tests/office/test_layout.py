@@ -1,6 +1,6 @@
 """office.layout: every record field has one place in the workbook, derived from the schema."""
 
-from kb import schema
+from kb.records import schema
 from kb.office import layout as L
 
 

@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 import yaml
 
-from kb.model import load_knowledge_base
+from kb.knowledge import load_knowledge_base
 from kb.office import layout as L
 from kb.office.xlsx_export import ExportError, write_workbook
 from office_util import export, knowledge_base

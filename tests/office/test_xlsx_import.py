@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT
-from kb.edition import Edition
-from kb.model import load_knowledge_base
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
 from kb.office import yaml_write
 from kb.office.xlsx_import import plan_import
 from office_util import VALID, export, import_ok, knowledge_base, problems, records, registry_copy

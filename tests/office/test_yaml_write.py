@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from kb.load import Document, parse_text
+from kb.records.load import Document, parse_text
 from kb.office import yaml_write
 
 TRICKY = ["0012", "010", "true", "yes", "no", "on", "null", "~", "1e5", "1.5", ".5", "10:30", "0x10", "+1",
@@ -84,7 +84,7 @@ def test_files_are_replaced_whole(tmp_path):
 
 def test_rewriting_a_record_in_its_own_order_changes_no_byte():
     # What makes an --update diff small: an unchanged record written back is the same file.
-    from kb.load import read_document
+    from kb.records.load import read_document
 
     for path in sorted((ROOT / "solutions").glob("*.yml")):
         doc = read_document(path, ROOT)

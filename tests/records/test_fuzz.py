@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, registry_only, run_kb
-from kb import schema
-from kb.load import Document, Sources, load_sources, parse_text, read_document
-from kb.report import Problem
-from kb.validate import check_sources
+from kb.records import schema
+from kb.records.load import Document, Sources, load_sources, parse_text, read_document
+from kb.records.report import Problem
+from kb.records.validate import check_sources
 
 FUZZ = settings(max_examples=800, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 SEEDS = sorted([*(FIXTURES / "valid").glob("*.yml"), *(FIXTURES / "kb" / "solutions").glob("*.yml")])

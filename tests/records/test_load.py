@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.load import MAX_BYTES, MAX_DEPTH, Document, parse_text, read_document
+from kb.records.load import MAX_BYTES, MAX_DEPTH, Document, parse_text, read_document
 
 
 def parse(text: str) -> Document:

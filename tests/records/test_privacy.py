@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kb import privacy
+from kb.records import privacy
 
 
 @pytest.mark.parametrize("number, ok", [("11010519491231002X", True), ("110105194912310021", False), ("440524188001010014", True)])

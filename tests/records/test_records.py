@@ -5,8 +5,8 @@ import re
 import pytest
 
 from conftest import ROOT
-from kb.load import load_sources
-from kb.model import load_knowledge_base
+from kb.records.load import load_sources
+from kb.knowledge import load_knowledge_base
 
 LOADED = load_knowledge_base(ROOT)
 SOURCES = load_sources(ROOT)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.report import Problem, errors_of, summary_line, warning, warnings_of
+from kb.records.report import Problem, errors_of, summary_line, warning, warnings_of
 
 
 def test_a_warning_prints_like_an_error_with_a_mark():

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT, registry_only, run_kb
-from kb import schema
+from kb.records import schema
 
 EXPECTED = yaml.safe_load((FIXTURES / "invalid_expected.yml").read_text(encoding="utf-8"))
 INVALID = sorted(p.stem for p in (FIXTURES / "invalid").glob("*.yml"))
@@ -101,7 +101,7 @@ def test_oversized_file_is_reported_not_read(tmp_path):
 
 
 def _documents():
-    from kb.load import read_document
+    from kb.records.load import read_document
 
     paths = [*sorted((FIXTURES / "valid").glob("*.yml")), *sorted((FIXTURES / "invalid").glob("*.yml")),
              *sorted((FIXTURES / "kb" / "solutions").glob("*.yml")), *sorted((ROOT / "solutions").glob("*.yml"))]
@@ -121,7 +121,7 @@ def test_fast_predicate_agrees_with_jsonschema_on_every_example():
 
 
 def test_url_pattern_and_url_explanation_agree():
-    from kb.privacy import url_problem
+    from kb.records.privacy import url_problem
 
     pattern = schema._compiled(schema.load_schema("record")["$defs"]["url"]["pattern"])
     for url in ["https://a.example/x?y=1#z", "http://例子.中国/", "https://", "https://a b", "https://u:p@a.example",

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, registry_only, run_kb
-from kb.load import load_sources
-from kb.validate import check_sources
+from kb.records.load import load_sources
+from kb.records.validate import check_sources
 
 MINIMAL = (FIXTURES / "valid" / "minimal.yml").read_text(encoding="utf-8")
 

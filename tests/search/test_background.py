@@ -5,10 +5,10 @@ import os
 import pytest
 
 from conftest import FIXTURES
-from kb.background import Job
-from kb.edition import Edition
-from kb.model import load_knowledge_base
-from kb.search import SearchIndexBuilder
+from kb.search.background import Job
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
+from kb.search.index import SearchIndexBuilder
 
 PARENT = os.getpid()
 

@@ -2,7 +2,7 @@
 
 import re
 
-from kb.fold import HAN, Folder, normalize, opencc_chars
+from kb.search.fold import HAN, Folder, normalize, opencc_chars
 
 VARIANTS = [{"standard": "身份证", "variants": ["身分证"]}, {"standard": "户口簿", "variants": ["户口薄"]}]
 

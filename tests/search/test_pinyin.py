@@ -1,6 +1,6 @@
 """pinyin: syllable bigrams and initials of the words people name a matter by."""
 
-from kb import pinyin
+from kb.search import pinyin
 
 
 def test_syllable_bigrams_follow_the_reading_in_context():

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 from conftest import FIXTURES, make_project
-from kb.edition import Edition
-from kb.model import load_knowledge_base
-from kb.search import LANG_FILE, PINYIN_WEIGHTS, WEIGHTS, SearchIndexBuilder, char_terms
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
+from kb.search.index import LANG_FILE, PINYIN_WEIGHTS, WEIGHTS, SearchIndexBuilder, char_terms
 
 RARE = FIXTURES / "search" / "sample-rare-characters.yml"
 
@@ -77,6 +77,6 @@ def test_a_build_imports_no_jieba_and_prints_no_warning(tmp_path):
     output = result.stdout + result.stderr
     assert "Warning" not in output and "WARNING" not in output and "pkg_resources" not in output, output
     assert "Building prefix dict" not in output  # jieba's own loading message
-    probe = "import sys, kb.search, material.plugins.search.plugin as p; print('jieba' in sys.modules, p.jieba)"
+    probe = "import sys, kb.search.index, material.plugins.search.plugin as p; print('jieba' in sys.modules, p.jieba)"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert loaded.stdout.split() == ["False", "None"], loaded.stdout + loaded.stderr

@@ -22,7 +22,7 @@ from conftest import ROOT, make_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
 
-QUERIES = Path(__file__).with_name("search_queries.yml")
+QUERIES = Path(__file__).resolve().parent.parent / "search_queries.yml"
 TARGET = 0.98
 TOP = 3
 #: Sections of the query set that must all be found (issue 15: search that forgives).

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from conftest import FIXTURES
-from kb.edition import Edition
-from kb.model import load_knowledge_base
-from kb.pages import SiteBuilder, SiteSettings
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
+from kb.site.pages import SiteBuilder, SiteSettings
 
 KB = load_knowledge_base(FIXTURES / "kb").kb
 
@@ -91,7 +91,7 @@ def test_print_pages_are_split_into_volumes_when_large(monkeypatch):
     # one volume: a single page and the plain link, as on a small site
     small, _ = site("internal")
     assert "cards/print/all/2/index.html" not in small and "打印全部卡片" in small["cards/index.md"]
-    monkeypatch.setattr("kb.pages.PRINT_VOLUME", 1)
+    monkeypatch.setattr("kb.site.pages.PRINT_VOLUME", 1)
     pages, _ = site("internal")
     first, second = pages["cards/print/all/index.html"], pages["cards/print/all/2/index.html"]
     assert "第 1 / 2 册" in first and 'href="2/"' in first and "上一册" not in first
@@ -106,7 +106,7 @@ def test_training_pages_and_learning_path_stay_small_when_large(monkeypatch):
     kb = copy.deepcopy(KB)
     for record in kb.records:  # both classes in one domain and one kind of difficulty
         record.data.update(domain=KB.records[0].data["domain"], category=KB.records[0].data["category"])
-    monkeypatch.setattr("kb.pages.TRAINING_PART", 1)
+    monkeypatch.setattr("kb.site.pages.TRAINING_PART", 1)
     builder = SiteBuilder(Edition("internal", kb), SiteSettings(today=date(2026, 11, 22)))
     pages = {page.src: page.content for page in builder.pages()}
     slug = next(src for src in pages if src.startswith("training/") and src != "training/index.md")[9:-3]
@@ -121,7 +121,7 @@ def test_listings_and_law_pages_are_split_when_large(monkeypatch):
     kb = copy.deepcopy(KB)
     for record in kb.records:  # both classes in one domain
         record.data.update(domain=KB.records[0].data["domain"])
-    monkeypatch.setattr("kb.pages.LISTING_PART", 1)
+    monkeypatch.setattr("kb.site.pages.LISTING_PART", 1)
     builder = SiteBuilder(Edition("internal", kb), SiteSettings(today=date(2026, 11, 22)))
     pages = {page.src: page.content for page in builder.pages()}
     second_src = next(src for src in pages if src.startswith("domains/") and src.endswith("/2.md"))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.urls import DIRECTORY_URLS, SiteUrls, part_src, project_urls
+from kb.site.urls import DIRECTORY_URLS, SiteUrls, part_src, project_urls
 
 FILES = SiteUrls(use_directory_urls=False)
 

@@ -216,12 +216,12 @@ def bare_site(records: list[dict], out: Path) -> None:
 
 def public_export(project: Path) -> list[dict]:
     """What ``kb export --edition public`` prints for ``project`` (as data)."""
-    from .edition import Edition
-    from .model import load_knowledge_base
+    from ..site.edition import Edition
+    from ..knowledge import load_knowledge_base
 
     loaded = load_knowledge_base(project)
     if loaded.problems:
-        from . import report
+        from ..records import report
 
         raise RuntimeError("复制出的知识库没有通过检查：\n" + report.render_text(loaded.problems[:20]))
     return json.loads(json.dumps(Edition("public", loaded.kb).views, ensure_ascii=False))
@@ -491,7 +491,7 @@ def query_cases(tests_dir: Path) -> list[tuple[str, str, str]]:
 def _guide_pattern(urls, guide: str) -> re.Pattern:
     """The URL of a guide (as the build names it, see kb/urls.py), or of one of its copies in
     a grown knowledge base (``<id>-r00001``), at the end of a result's link."""
-    from .urls import guide_src
+    from ..site.urls import guide_src
 
     marker = "kbbenchguideid"
     url = urls.url(guide_src(marker))
@@ -564,7 +564,7 @@ def _ours(site: Path) -> _Engine:
 
 
 def _pagefind(site: Path) -> _Engine:
-    from .peer import PAGE
+    from ..search.peer import PAGE
     return _Engine("Pagefind", site, PAGE, "#q", lambda page: page.page.evaluate("window.kbPeerAnswered"),
                    "#results a", lambda url: "/pagefind/" in url)
 
@@ -613,7 +613,7 @@ def peer_comparison(site: Path, workdir: Path, tests_dir: Path, peer: str = "pag
     """
     if peer not in PEERS:
         raise BenchError(f"未知的对照检索“{peer}”，可选：{'、'.join(PEERS)}")
-    from .peer import pagefind_site
+    from ..search.peer import pagefind_site
 
     sys.path.insert(0, str(tests_dir))
     try:
@@ -630,7 +630,7 @@ def peer_comparison(site: Path, workdir: Path, tests_dir: Path, peer: str = "pag
     data_bytes = sum(f.stat().st_size for f in (peer_dir / "pagefind").rglob("*") if f.is_file()
                      and (f.parent.name in ("index", "fragment") or f.suffix in (".pf_meta",) or f.name == "pagefind-entry.json"))
     out = {"peer": peer, "peer_pages": built["pages"], "peer_index_s": built["index_s"]}
-    from .urls import project_urls
+    from ..site.urls import project_urls
 
     urls = project_urls(site.parent)  # the bench's layout: <project>/site
     with kb_browser.browser() as chromium:
@@ -770,8 +770,3 @@ def format_summary(report: dict) -> str:
                          f"最多 {r['search_bytes_max'] / 1024:.0f} KB")
     return "\n".join(lines)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    from .cli import main
-
-    main(["bench", *sys.argv[1:]], prog_name="kb")

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import click
 
-from . import clock, report
-from .edition import EDITIONS, PUBLIC, Edition
-from .model import Loaded, load_knowledge_base
+from .. import clock
+from ..records import report
+from ..site.edition import EDITIONS, PUBLIC, Edition
+from ..knowledge import load_knowledge_base
+from ..records.model import Loaded
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 ARTICLE_RE = re.compile(r"第[一二三四五六七八九十百千零〇0-9]+条(第[一二三四五六七八九十0-9]+款)?(第[一二三四五六七八九十0-9]+项)?")
@@ -144,7 +146,7 @@ def export(ctx: click.Context, edition: str, fmt: str, out: Path | None, force: 
     loaded = _load(ctx)
     _require_clean(loaded)
     if fmt == "json":
-        from .urls import project_urls
+        from ..site.urls import project_urls
 
         config = "mkdocs.internal.yml" if edition == "internal" and (ctx.obj["root"] / "mkdocs.internal.yml").is_file() \
             else "mkdocs.yml"
@@ -153,7 +155,7 @@ def export(ctx: click.Context, edition: str, fmt: str, out: Path | None, force: 
         if out is None:
             click.echo(text)
             return
-        from .office.yaml_write import write_files
+        from ..office.yaml_write import write_files
 
         if out.exists() and not force:
             _fail(f"{out} 已存在，不会覆盖；请换一个文件名，或加 --force 覆盖")
@@ -163,7 +165,7 @@ def export(ctx: click.Context, edition: str, fmt: str, out: Path | None, force: 
             _fail(f"无法写入 {out}：{exc.strerror or exc}")
         return
     if fmt == "xlsx":
-        from .office.xlsx_export import ExportError, write_workbook
+        from ..office.xlsx_export import ExportError, write_workbook
 
         try:
             count = write_workbook(loaded.kb, edition, out, force=force)
@@ -171,7 +173,7 @@ def export(ctx: click.Context, edition: str, fmt: str, out: Path | None, force: 
             _fail(str(exc))
         click.echo(f"已导出 {count} 条记录到 {out}（{edition}）。改好后运行：kb import {out} --update --dry-run")
         return
-    from .office.docx_export import ExportError as DocxError, write_documents
+    from ..office.docx_export import ExportError as DocxError, write_documents
 
     try:
         written = write_documents(loaded.kb, edition, out, force=force)
@@ -194,7 +196,7 @@ def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool) -> 
     已有记录只在加 --update 时修改，并先逐个字段列出改动；没有改动的记录不重写。
     退出码：0 成功，1 有问题（没有写入），2 用法错误。
     """
-    from .office.xlsx_import import apply, plan_import, report_lines
+    from ..office.xlsx_import import apply, plan_import, report_lines
 
     root = ctx.obj["root"]
     if not (root / "solutions").is_dir():
@@ -230,7 +232,7 @@ def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool) -> 
 def stats(ctx: click.Context, within: int, today) -> None:
     """按状态、领域、难办类型、成因统计记录数，列出到期或即将到期的复核，
     以及依据修订后待复核的记录（引用的条文在登记表中登记了修订，而记录最近一次复核早于修订通过日期）。"""
-    from .stats import compute, render_text
+    from ..stats import compute, render_text
 
     day = _today(today)
     loaded = _load(ctx, day)
@@ -255,7 +257,7 @@ def impact(ctx: click.Context, law_id: str, article: str | None, edition: str, t
     - （文中提及）：该项的文字提到了这一条（如“行政许可法第二十六条”）。
     引用的条文在修订后尚未复核的，标“待复核”。条文修改后，据此逐项复核。
     """
-    from .impact import impact as article_impact, render_text
+    from ..law.impact import impact as article_impact, render_text
 
     if article is not None and not ARTICLE_RE.fullmatch(article.strip()):
         _fail(f"--article “{article}”不是条款号，应写作“第X条”，可带“第X款”“第X项”，如 第十二条", EXIT_USAGE)
@@ -292,8 +294,8 @@ def deadline(args: tuple[str, ...]) -> None:
         kb deadline 2026-04-30 即办
     退出码：0 成功，2 参数有误。
     """
-    from .deadline import IMMEDIATE, MAX_VALUE, UNITS, due, weekday_name
-    from .calendar import official
+    from ..counter.deadline import IMMEDIATE, MAX_VALUE, UNITS, due, weekday_name
+    from ..counter.calendar import official
 
     usage = f"用法：kb deadline FROM N UNIT，例如 kb deadline 2026-09-29 5 工作日（UNIT 可选：{'、'.join(UNITS)}；当场办理写 {IMMEDIATE}）"
     if len(args) not in (2, 3):
@@ -330,7 +332,7 @@ def deadline(args: tuple[str, ...]) -> None:
 @click.pass_context
 def new(ctx: click.Context, record_id: str, title: str, domain: str | None) -> None:
     """按模板新建一条草稿记录 solutions/ID.yml；文件已存在时绝不覆盖。"""
-    from .scaffold import ScaffoldError, write_draft
+    from ..records.scaffold import ScaffoldError, write_draft
 
     root = ctx.obj["root"]
     try:
@@ -357,7 +359,7 @@ def bundle(ctx: click.Context, edition: str, out: Path) -> None:
 
     例：kb bundle --edition public --out kb-offline.zip
     """
-    from .bundle import BundleError, make_bundle
+    from ..deploy.bundle import BundleError, make_bundle
 
     loaded = _load(ctx)
     _require_clean(loaded)
@@ -405,7 +407,7 @@ def bench(ctx: click.Context, sizes: tuple[int, ...], repeat: int, json_path: Pa
 
     例：kb bench 200 2000 20000 --json bench.json
     """
-    from .bench import BenchError, run
+    from ..bench import BenchError, run
 
     root = ctx.obj["root"]
     if not (root / "solutions").is_dir() or not (root / "mkdocs.yml").is_file():
@@ -418,7 +420,7 @@ def bench(ctx: click.Context, sizes: tuple[int, ...], repeat: int, json_path: Pa
 
 
 def _deploy_failed(exc) -> None:
-    from .deploy import Interrupted
+    from ..deploy.publish import Interrupted
 
     if exc.details:
         click.echo(exc.details, err=True)
@@ -443,7 +445,7 @@ def publish(ctx: click.Context, to: Path, keep: int) -> None:
 
     任何一步失败或被中断（Ctrl-C、kill），current 和已有版本都保持原样，不留下半成品。
     """
-    from .deploy import DeployError, publish as run
+    from ..deploy.publish import DeployError, publish as run
 
     try:
         result = run(ctx.obj["root"], to, keep, say=lambda line: click.echo(line, err=True))
@@ -463,7 +465,7 @@ def publish(ctx: click.Context, to: Path, keep: int) -> None:
               help="kb publish 用过的发布目录。")
 def rollback(to: Path) -> None:
     """把 DIR/current 指回上一个版本（一次改名）；再次运行就继续往前退。"""
-    from .deploy import DeployError, rollback as run
+    from ..deploy.publish import DeployError, rollback as run
 
     try:
         was, now = run(to)
@@ -508,7 +510,7 @@ def nginx_config(root: Path, listen: str, internal_listen: str, htpasswd: Path |
     例：kb nginx-config --root /srv/kb --listen 0.0.0.0:80 --internal-listen 10.1.2.3:8080
     --htpasswd /etc/nginx/kb.htpasswd --prefix /var/lib/kb-nginx > /etc/kb/nginx.conf
     """
-    from .nginx import ConfigError, Options, render
+    from ..deploy.nginx import ConfigError, Options, render
 
     options = Options(root=root, listen=listen, internal_listen=internal_listen, prefix=prefix, htpasswd=htpasswd,
                       allow=list(allow), satisfy=satisfy, base_path=base_path, user=user,

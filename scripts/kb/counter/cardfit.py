@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .report import Problem
+from ..records.report import Problem
 
 MM_PER_PT = 25.4 / 72
 #: The printable area of an A4 sheet with card.css's @page margins (12 mm top/bottom, 14 mm sides).
@@ -406,8 +406,8 @@ def plan(view: dict, *, internal: bool, site_name: str, code: str, guide_url: st
 
 def warnings(kb, today, site_name: str = "工作提示知识库（内部版）") -> list[Problem]:
     """One warning per record whose card (internal edition: the longest) cannot print in full
-    (a ``kb.advisories`` check: printed by ``kb check`` without changing its exit code)."""
-    from .revisions import law_state
+    (one of ``kb.knowledge.WARNINGS``: printed by ``kb check`` without changing its exit code)."""
+    from ..law.revisions import law_state
 
     pending = {law_id: state.effective for law_id, law in kb.laws.items()
                if not (state := law_state(law, today)).in_force}

@@ -17,72 +17,21 @@ The same offline mode serves a site that enables Material's ``offline`` plugin.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import tempfile
 import zipfile
-from datetime import datetime
 from pathlib import Path
 
-from .edition import INTERNAL, PUBLIC
+from ..mkdocs_adapter.build import BuildFailed, build_for_disk
+from ..site.edition import INTERNAL, PUBLIC
+from ..site.offline import build_info
 
-#: The search worker, and the copy of it that runs in a page (written next to it).
-WORKER = "assets/kb/search-worker.js"
-PAGE_WORKER = "assets/kb/search-worker.page.js"
-#: The global function the page worker copy defines, and the one index script copies call.
-_WORKER_WRAP = ("/* 离线版：检索 worker 的同一份代码，在页面里运行（见 kb/bundle.py、offline.js） */\n"
-                "window.__kbWorker = function (self, postMessage, fetch, addEventListener) {\n", "\n};\n")
-_FILE_CALL = "__kbFile"
-EDITION_NAMES = {PUBLIC: "公开版", INTERNAL: "内部版"}
 CONFIG_FILES = {PUBLIC: "mkdocs.yml", INTERNAL: "mkdocs.internal.yml"}
 
 
 class BundleError(Exception):
     """A problem the person running ``kb bundle`` can fix; the message says how."""
-
-
-def build_info(root: Path, edition: str, now: datetime | None = None) -> dict:
-    """What the home page of a copy says about itself: edition, when it was made, from which commit."""
-    now = now or datetime.now().astimezone()
-    info = {"edition": EDITION_NAMES.get(edition, edition), "made": now.strftime("%Y-%m-%d %H:%M"), "commit": ""}
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=root, capture_output=True, text=True,
-                                timeout=10)
-        if commit.returncode == 0:
-            info["commit"] = commit.stdout.strip()
-            dirty = subprocess.run(["git", "status", "--porcelain", "--", "solutions", "docs", "scripts"], cwd=root,
-                                   capture_output=True, text=True, timeout=30)
-            if dirty.returncode == 0 and dirty.stdout.strip():
-                info["commit"] += "（含未提交的修改）"
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return info
-
-
-def write_offline_files(site_dir: str | Path) -> int:
-    """Script copies of the search index and of the worker, for search from ``file://``.
-
-    Reads what the build wrote (``search/search_index.json`` and the files under the
-    ``base`` it names); returns the number of files written.
-    """
-    site = Path(site_dir)
-    manifest_path = site / "search" / "search_index.json"
-    manifest = manifest_path.read_text(encoding="utf-8")
-    # Material loads this itself on file:// (search/search_index.js defines __index).
-    (site / "search" / "search_index.js").write_text(f"var __index = {manifest};\n", encoding="utf-8")
-    base = json.loads(manifest)["config"]["kb"]["base"]
-    written = 1
-    for path in sorted((site / base).glob("*.json")):
-        key = path.relative_to(site).as_posix()
-        data = path.read_text(encoding="utf-8")
-        # JSON is a JavaScript expression; the key is ASCII (a path the index writer chose).
-        path.with_name(path.name + ".js").write_text(f"{_FILE_CALL}({json.dumps(key)}, {data});\n", encoding="utf-8")
-        written += 1
-    worker = (site / WORKER).read_text(encoding="utf-8")
-    (site / PAGE_WORKER).write_text(_WORKER_WRAP[0] + worker + _WORKER_WRAP[1], encoding="utf-8")
-    return written + 1
 
 
 def make_bundle(root: Path, edition: str, out: Path, *, log=print) -> Path:
@@ -107,7 +56,13 @@ def make_bundle(root: Path, edition: str, out: Path, *, log=print) -> Path:
     with tempfile.TemporaryDirectory(prefix="kb-bundle-") as tmp:
         site = Path(tmp) / folder
         log(f"正在构建{info['edition']}（文件式网址，供离线打开）……")
-        _build(config_file, site, info)
+        try:
+            build_for_disk(config_file, site, info)
+        except BuildFailed as exc:
+            raise BundleError(str(exc)) from None
+        if not (site / "index.html").is_file():
+            shutil.rmtree(site, ignore_errors=True)
+            raise BundleError("构建没有生成 index.html，离线包未写出。")
         partial = out.with_name(f".{out.name}.partial")
         files = 0
         try:
@@ -122,29 +77,3 @@ def make_bundle(root: Path, edition: str, out: Path, *, log=print) -> Path:
                 partial.unlink()
     log(f"已生成 {out}：{files} 个文件，{out.stat().st_size / 1048576:.1f} MB。解压后打开 {folder}/index.html 即可使用。")
     return out
-
-
-def _build(config_file: Path, site: Path, info: dict) -> None:
-    """``mkdocs build`` in this process, with file URLs and the offline mode on."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-
-    cwd = os.getcwd()
-    os.chdir(config_file.parent)  # relative paths in the config (hooks, custom_dir) are the project's
-    try:
-        config = load_config(str(config_file), site_dir=str(site), use_directory_urls=False)
-        config.extra.setdefault("kb", {})
-        config.extra["kb"] = {**(config.extra.get("kb") or {}), "bundle": info}
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except (PluginError, ConfigurationError, Abort) as exc:
-        raise BundleError(str(exc)) from None
-    finally:
-        os.chdir(cwd)
-    if not (site / "index.html").is_file():
-        shutil.rmtree(site, ignore_errors=True)
-        raise BundleError("构建没有生成 index.html，离线包未写出。")

@@ -28,8 +28,8 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .render import Renderer
-from .security import header_policy
+from ..render import Renderer
+from ..site.security import header_policy
 
 # Extensions a MkDocs site of this project ships (and a few an author may add to docs/).
 MIME_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (

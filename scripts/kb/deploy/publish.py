@@ -290,8 +290,8 @@ def _warnings(log: str) -> list[str]:
 
 
 def _check_project(project: Path) -> None:
-    from . import report
-    from .model import load_knowledge_base
+    from ..records import report
+    from ..knowledge import load_knowledge_base
 
     for _, config in EDITIONS:
         if not (project / config).is_file():

@@ -5,9 +5,10 @@ They are ``Problem`` objects with ``severity=WARNING`` (see ``kb.report``), one
 line each with file, line and field, printed by ``kb check`` (exit code
 unchanged) and logged by the MkDocs build as warnings.
 
-Each kind of warning is one function ``(kb, today) -> iterable of Problem``
-listed in ``CHECKS``; add a new kind by adding a function there. They run only
-on a knowledge base without errors, so they can rely on the record contract.
+Each kind of warning is one function ``(kb, today) -> iterable of Problem``;
+``kb.knowledge.WARNINGS`` lists them all (the law's here, the counter's card
+length in ``kb.counter.cardfit``). They run only on a knowledge base without
+errors, so they can rely on the record contract.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date
 from typing import Callable, Iterable
 
 from . import revisions
-from .report import Problem, sort_problems
+from ..records.report import Problem, sort_problems
 
 
 def awaiting_review(kb, today: date) -> Iterable[Problem]:
@@ -42,19 +43,3 @@ def source_checks(kb, today: date) -> Iterable[Problem]:
             message = (f"{law['title']}的文本最近一次核对在 {verified['checked_on']}，已超过 "
                        f"{revisions.STALE_AFTER_YEARS} 年，请重新对照官方文本核对（有修订的登记到 revisions）并更新核对日期")
             yield doc.problem(("laws", index, "verified", "checked_on"), message).as_warning()
-
-
-def card_length(kb, today: date) -> Iterable[Problem]:
-    """A record too long for its one-sheet work-prompt card (``kb.cardfit``)."""
-    from .cardfit import warnings
-
-    return warnings(kb, today)
-
-
-#: Every kind of warning, in the order they are computed.
-CHECKS: list[Callable[..., Iterable[Problem]]] = [source_checks, awaiting_review, card_length]
-
-
-def collect(kb, today: date) -> list[Problem]:
-    """All warnings for ``kb`` on ``today``, sorted like errors."""
-    return sort_problems([p for check in CHECKS for p in check(kb, today)])

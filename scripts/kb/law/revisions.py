@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator
 
-from .clock import add_years
+from ..clock import add_years
 
 #: A source check older than this many years is reported (kb check warns).
 STALE_AFTER_YEARS = 1

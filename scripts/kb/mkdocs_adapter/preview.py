@@ -36,14 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import report
-from .bundle import write_offline_files
-from .edition import Edition
-from .load import SOLUTIONS_DIR, Sources, read_document
-from .model import model_sources
-from .pages import SiteBuilder, touched
-from .render import Renderer
-from .search import SearchIndexBuilder
+from ..records import report
+from ..site.offline import write_offline_files
+from ..site.edition import Edition
+from ..records.load import SOLUTIONS_DIR, Sources, read_document
+from ..knowledge import model_sources
+from ..site.pages import SiteBuilder, touched
+from ..render import Renderer
+from ..search.index import SearchIndexBuilder
 
 log = logging.getLogger("mkdocs.hooks.kb")
 

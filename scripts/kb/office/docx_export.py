@@ -39,9 +39,10 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from .. import clock, revisions
-from ..edition import Edition
-from ..model import STATUS_NAMES, KnowledgeBase
+from .. import clock
+from ..law import revisions
+from ..site.edition import EDITION_NAMES, Edition
+from ..records.model import STATUS_NAMES, KnowledgeBase
 from ..render import _time_limit as time_limit_text
 
 #: East Asian font of each role, and the font Word/WPS should use where it is not installed.
@@ -57,7 +58,6 @@ LATIN = "Times New Roman"
 SIZE_TITLE, SIZE_BODY, SIZE_PAGE, SIZE_TABLE = Pt(22), Pt(16), Pt(14), Pt(12)
 LINE = Pt(28)  # 22 lines on the 225 mm type area
 MARKER = ".kb-docx-export"
-EDITION_NAMES = {"public": "公开版", "internal": "内部版"}
 NUMERALS = "一二三四五六七八九十"
 
 # Style names (the built-in ones are what a table of contents and the navigation pane use).

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
-from .. import schema
+from ..records import schema
 
 #: Sheet names that are not lists of a record.
 RECORDS_SHEET = "事项"

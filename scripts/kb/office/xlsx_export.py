@@ -28,14 +28,13 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..edition import Edition
-from ..model import KnowledgeBase
-from ..schema import load_schema
+from ..site.edition import EDITION_NAMES, Edition
+from ..records.model import KnowledgeBase
+from ..records.schema import load_schema
 from . import layout as L
 
 LAST_ROW = 1_048_576  # validations and formats reach every row a clerk may add
 VOCABULARY_NAMES = {"domains": "领域", "categories": "难办类型", "causes": "共性成因"}
-EDITION_NAMES = {"public": "公开版", "internal": "内部版"}
 
 
 class ExportError(Exception):

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..load import SOLUTIONS_DIR, Document, display_path, load_sources
-from ..report import WHOLE_FILE, Problem, format_path, sort_problems
-from ..validate import check_sources
+from ..records.load import SOLUTIONS_DIR, Document, display_path, load_sources
+from ..records.report import WHOLE_FILE, Problem, format_path, sort_problems
+from ..records.validate import check_sources
 from . import layout as L
 from . import yaml_write
 from .xlsx_read import CellProblem, Record, Workbook, read_workbook

@@ -35,8 +35,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..privacy import normalise
-from ..report import WHOLE_FILE, format_path, printable
+from ..records.privacy import normalise
+from ..records.report import WHOLE_FILE, format_path, printable
 from . import layout as L
 
 MAX_BYTES = 10 * 1024 * 1024

@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from .. import schema
-from ..load import Document, _FLOAT_RE, _INT_RE, parse_text
+from ..records import schema
+from ..records.load import Document, _FLOAT_RE, _INT_RE, parse_text
 from ..render import TEMPLATE_DIR
 
 TEMPLATE = "record.yml.j2"

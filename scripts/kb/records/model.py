@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-from . import clock
+from .. import clock
 from .load import Document, Sources, load_sources
 from .report import Problem, sort_problems
 from .validate import check_sources
@@ -118,21 +117,19 @@ class Loaded:
         return not self.problems
 
 
-def load_knowledge_base(root: Path | str, today: date | str | None = None, check_cache: dict | None = None) -> Loaded:
-    """Read, check and (when clean) model the knowledge base under ``root``.
+def load_knowledge_base(root: Path | str, check_cache: dict | None = None) -> Loaded:
+    """Read, check and (when clean) model the knowledge base under ``root``, without warnings.
 
-    ``today`` (default: ``kb.clock.today()``) is the day the warnings are computed for;
+    The warnings need the law and the counter (``kb.knowledge`` adds them); this is what
+    the records layer itself needs, e.g. ``kb new`` asking which ids exist.
     ``check_cache``: see ``check_sources`` (kept by ``mkdocs serve`` between builds).
     """
-    return model_sources(load_sources(Path(root)), today, check_cache)
+    return model_sources(load_sources(Path(root)), check_cache)
 
 
-def model_sources(sources: Sources, today: date | str | None = None, check_cache: dict | None = None) -> Loaded:
-    """Check sources already read and (when clean) model them, with their warnings."""
-    from . import advisories
-
+def model_sources(sources: Sources, check_cache: dict | None = None) -> Loaded:
+    """Check sources already read and (when clean) model them; no warnings."""
     problems = sort_problems(check_sources(sources, check_cache))
     if problems:
         return Loaded(sources, problems, None)
-    kb = build_model(sources)
-    return Loaded(sources, problems, kb, advisories.collect(kb, clock.today(today)))
+    return Loaded(sources, problems, build_model(sources))

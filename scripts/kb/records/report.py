@@ -9,7 +9,7 @@ the site is not built) or a warning (something needs a person's attention but
 nothing is wrong yet: a record awaiting review after its law was revised, a
 source not checked for a year). Warnings print the same way with ``警告：``
 before the message, never change an exit code and never stop a build; the
-checks that produce them live in ``kb.advisories``.
+checks that produce them are listed in ``kb.knowledge.WARNINGS``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import privacy
 from .load import SOLUTIONS_DIR
 from .model import load_knowledge_base
-from .render import Renderer
+from ..render import Renderer
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: A new draft starts by citing the first article (the purpose clause) of a registered law,

@@ -49,7 +49,7 @@ import rjieba
 
 from . import pinyin
 from .background import Job
-from .edition import Edition
+from ..site.edition import Edition
 from .fold import HAN, Folder, normalize
 
 log = logging.getLogger("mkdocs.hooks.kb")

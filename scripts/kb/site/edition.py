@@ -11,13 +11,15 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from .model import KnowledgeBase, Record
-from .schema import internal_fields
+from ..records.model import KnowledgeBase, Record
+from ..records.schema import internal_fields
 from .urls import DIRECTORY_URLS, SiteUrls, card_src, guide_src, law_src
 
 PUBLIC = "public"
 INTERNAL = "internal"
 EDITIONS = (PUBLIC, INTERNAL)
+#: How each edition is named to its readers (the home page of a copy, the Office files).
+EDITION_NAMES = {PUBLIC: "公开版", INTERNAL: "内部版"}
 
 #: Record statuses each edition shows.
 VISIBLE = {PUBLIC: ("published",), INTERNAL: ("published", "draft")}

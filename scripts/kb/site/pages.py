@@ -17,10 +17,13 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import calendar, cardfit, cardversion, clock, deadline, notice, revisions, schema, stats
+from ..counter import calendar, cardfit, cardversion, deadline, notice
+from .. import clock, stats
+from ..law import revisions
+from ..records import schema
 from .edition import Edition
-from .model import STATUS_NAMES, department_slug
-from .render import Renderer
+from ..records.model import STATUS_NAMES, department_slug
+from ..render import Renderer
 from .urls import (CALENDAR_SRC, CARD_CHECK_SRC, SOURCES, card_src, card_versions_src, guide_src, law_src, listing_src,
                    notice_src, part_src, section_src)
 

@@ -2,19 +2,27 @@
 
 Pages are named by their *source path* (``guides/<id>.md``, ``cards/<id>/index.html``),
 the way MkDocs names the files in ``docs/``. Their URL is never written by hand:
-MkDocs' own ``File`` turns a source path into the URL of the configured style
-(``guides/<id>/`` with ``use_directory_urls: true``, ``guides/<id>.html`` without),
-and MkDocs' ``get_relative_url`` makes the link between two pages. So a site built
-either way, served by a web server or opened from disk, has no broken link.
+a source path becomes the URL of the configured style (``guides/<id>/`` with
+``use_directory_urls: true``, ``guides/<id>.html`` without) by the rule MkDocs 1.6
+applies to the files it builds (``File.url``), and a link between two pages follows
+MkDocs' ``get_relative_url``. So a site built either way, served by a web server or
+opened from disk, has no broken link. The rules are written out here so that the site
+does not need MkDocs to know its own URLs (``kb export`` runs without it); a test of the
+MkDocs adapter holds them to MkDocs' own functions.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
-from mkdocs.structure.files import File
-from mkdocs.utils import get_relative_url
+import yaml
+
+#: The endings MkDocs treats as Markdown pages (``mkdocs.utils.markdown_extensions``).
+MARKDOWN_ENDINGS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 
 
 def guide_src(record_id: str) -> str:
@@ -85,7 +93,7 @@ class SiteUrls:
 
     def _url(self, src: str) -> str:
         path, sep, anchor = src.partition("#")
-        url = File(path, src_dir=None, dest_dir="", use_directory_urls=self.use_directory_urls).url
+        url = file_url(path, self.use_directory_urls)
         if url == "./":
             url = ""  # the home page, site-relative
         return url + sep + anchor
@@ -94,7 +102,7 @@ class SiteUrls:
         path, sep, anchor = target_src.partition("#")
         target = self.url(path) or "./"
         base = self.url(from_src) or "./"
-        return get_relative_url(target, base) + sep + anchor
+        return relative_url(target, base) + sep + anchor
 
     def __repr__(self) -> str:
         return f"SiteUrls(use_directory_urls={self.use_directory_urls})"
@@ -103,18 +111,94 @@ class SiteUrls:
 DIRECTORY_URLS = SiteUrls(True)
 
 
+def file_url(src: str, use_directory_urls: bool) -> str:
+    """The site-relative URL MkDocs 1.6 gives the file ``src`` (``File.url``): a Markdown page
+    ``a/b.md`` becomes ``a/b/`` (directory URLs) or ``a/b.html``; ``index.md`` and ``README.md`` the
+    folder itself; any other file keeps its path. Percent-encoded, ``./`` for the home page."""
+    dest = src
+    if src.endswith(MARKDOWN_ENDINGS):
+        parent, filename = posixpath.split(src)
+        stem = posixpath.splitext(filename)[0]
+        stem = "index" if stem == "README" else stem
+        if not use_directory_urls or stem == "index":
+            dest = posixpath.join(parent, stem + ".html")
+        else:
+            dest = posixpath.join(parent, stem, "index.html")
+    dirname, filename = posixpath.split(dest)
+    if use_directory_urls and filename == "index.html":
+        dest = (dirname or ".") + "/"
+    return quote(dest)
+
+
+@lru_cache(maxsize=None)
+def _parts(path: str) -> tuple[str, ...]:
+    path = posixpath.normpath("/" + path.lstrip("/"))[1:]
+    return tuple(path.split("/")) if path else ()
+
+
+def relative_url(url: str, other: str) -> str:
+    """``url`` relative to the page at ``other`` (``mkdocs.utils.get_relative_url``): the last part of
+    ``other`` is a file when it has a dot; ``..`` above the root stays at the root."""
+    dirname, _, basename = other.rpartition("/")
+    if "." in basename:
+        other = dirname
+    here, there = _parts(other), _parts(url)
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + list(there[common:])) or "."
+    return rel + "/" if url.endswith("/") else rel
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads an ``mkdocs.yml`` for one plain key: ``!ENV`` as MkDocs resolves it (the first variable set,
+    else the last item as the default); other tags (``!relative``, ``!!python/name:``) as plain values."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node):
+    items = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    for name in names:
+        if str(name) in os.environ:
+            return yaml.safe_load(os.environ[str(name)])
+    return default
+
+
+def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node):
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+
+
+_ConfigLoader.add_constructor("!ENV", _env)
+_ConfigLoader.add_multi_constructor("!", _untagged)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _untagged)
+
+
+def _config_value(path: Path, key: str, default, seen: int = 0):
+    """``key`` of the MkDocs config at ``path``, following ``INHERIT`` (relative to the file) as MkDocs does."""
+    with open(path, "rb") as handle:
+        config = yaml.load(handle, Loader=_ConfigLoader) or {}
+    if key in config:
+        return config[key]
+    parent = config.get("INHERIT")
+    if parent and seen < 10:
+        return _config_value(path.parent / str(parent), key, default, seen + 1)
+    return default
+
+
 def project_urls(root: Path | str, config_file: str = "mkdocs.yml") -> SiteUrls:
-    """The URL style a project's ``mkdocs.yml`` asks for (``INHERIT`` and ``!ENV`` honoured).
+    """The URL style a project's ``mkdocs.yml`` asks for (``INHERIT`` followed, tags read as plain values).
 
     Used where no build is running (``kb export``): the URLs it prints are those of the site
     ``mkdocs build`` makes. A missing or unreadable file means MkDocs' default, directory URLs.
     """
-    from mkdocs.utils.yaml import yaml_load
-
-    path = Path(root) / config_file
     try:
-        with open(path, "rb") as handle:
-            config = yaml_load(handle) or {}
+        value = _config_value(Path(root) / config_file, "use_directory_urls", True)
     except Exception:  # noqa: BLE001 - the build reports a broken config; export keeps the default
         return DIRECTORY_URLS
-    return SiteUrls(config.get("use_directory_urls", True) is not False)
+    return SiteUrls(value is not False)
