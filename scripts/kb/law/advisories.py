@@ -14,10 +14,10 @@ errors, so they can rely on the record contract.
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable, Iterable
+from typing import Iterable
 
 from . import revisions
-from ..records.report import Problem, sort_problems
+from ..records.report import Problem
 
 
 def awaiting_review(kb, today: date) -> Iterable[Problem]:

@@ -10,7 +10,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import clock
 from .load import Document, Sources, load_sources
 from .report import Problem, sort_problems
 from .validate import check_sources
