@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from conftest import make_project
 from kb import bench
+from kb.bench import corpus, searching, tables
 from kb.cli import main
 from kb.knowledge import load_knowledge_base
 
@@ -15,7 +16,7 @@ from kb.knowledge import load_knowledge_base
 @pytest.mark.parametrize("n", [1, 2, 7])
 def test_grown_knowledge_base_is_valid_and_has_n_records(tmp_path, n):
     project = make_project(tmp_path / "source")
-    assert bench.grow(project, tmp_path / "grown", n) == n
+    assert corpus.grow(project, tmp_path / "grown", n) == n
     loaded = load_knowledge_base(tmp_path / "grown")
     assert not loaded.problems
     assert len(loaded.kb.records) == n
@@ -25,7 +26,7 @@ def test_grown_knowledge_base_is_valid_and_has_n_records(tmp_path, n):
 
 def test_anchor_site_has_one_plain_page_per_record(tmp_path):
     records = [{"id": "a", "title": "甲", "summary": "概述。", "procedure": [{"title": "一", "action": "办"}]}]
-    bench.bare_site(records, tmp_path / "anchor")
+    corpus.bare_site(records, tmp_path / "anchor")
     page = (tmp_path / "anchor" / "docs" / "guides" / "a.md").read_text(encoding="utf-8")
     assert page.startswith("# 甲\n\n概述。") and "## procedure" in page
     config = (tmp_path / "anchor" / "mkdocs.yml").read_text(encoding="utf-8")
@@ -39,7 +40,7 @@ def test_a_tiny_run_prints_the_table_and_sane_numbers(tmp_path):
     report = bench.run([12], project, workdir=tmp_path / "work", repeat=1, json_path=tmp_path / "bench.json",
                        out=out, err=err)
     table = out.getvalue()
-    for _, header, _ in bench.COLUMNS:
+    for _, header, _ in tables.COLUMNS:
         assert header in table
     assert "核" in table and "MkDocs" in table  # the machine line
     assert "公开版构建" in err.getvalue()  # progress goes to stderr
@@ -73,7 +74,7 @@ def test_pagefind_peer_indexes_a_copy_and_answers_the_same_queries(tmp_path):
     assert mkdocs_build(project).returncode == 0
     cases = [("词", "身份证", "sample-home-visit"), ("词", "老人换身份证", "sample-home-visit"),
              ("繁体", "老人換身份證", "sample-home-visit"), ("拼音", "shenfenzheng", "sample-home-visit")]
-    result = bench.peer_comparison(project / "site", tmp_path / "work", ROOT / "tests", cases=cases,
+    result = searching.peer_comparison(project / "site", tmp_path / "work", ROOT / "tests", cases=cases,
                                    first=["身份证"], progress=lambda _: None)
     ours, peer = result["ours"], result["peer"]
     assert ours["hits"] == 4 and ours["sections"] == {"词": [2, 2], "繁体": [1, 1], "拼音": [1, 1]}
@@ -89,12 +90,12 @@ def test_pagefind_peer_indexes_a_copy_and_answers_the_same_queries(tmp_path):
     # Pagefind and its page live in the bench's work folder only, never in the site
     assert (tmp_path / "work" / "peer-pagefind" / "pagefind" / "pagefind.js").is_file()
     assert not (project / "site" / "pagefind").exists() and not list((project / "site").rglob("*pagefind*"))
-    table = bench.format_peer(result)
+    table = tables.format_peer(result)
     assert "Pagefind" in table and "前三命中" in table
 
 
 def test_serve_log_counts_full_builds_and_preview_updates(tmp_path):
-    from kb.bench import _builds
+    from kb.bench.serve import _builds
 
     log = tmp_path / "serve.log"
     log.write_text("INFO    -  Documentation built in 15.20 seconds\nINFO    -  预览：已更新，用时 0.41 秒\n"

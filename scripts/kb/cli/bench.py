@@ -46,7 +46,8 @@ def bench(ctx: click.Context, sizes: tuple[int, ...], repeat: int, json_path: Pa
 
     例：kb bench 200 2000 20000 --json bench.json
     """
-    from ..bench import BenchError, run
+    from ..bench import run
+    from ..bench.builds import BenchError
 
     root = ctx.obj["root"]
     if not (root / "solutions").is_dir() or not (root / "mkdocs.yml").is_file():
