@@ -36,6 +36,7 @@ from . import layout as L
 LAST_ROW = 1_048_576  # validations and formats reach every row a clerk may add
 VOCABULARY_NAMES = {"domains": "领域", "categories": "难办类型", "causes": "共性成因"}
 EDITION_NAMES = {"public": "公开版", "internal": "内部版"}
+RECORD_IDS = "kb_records"  # the defined name of the 编号 column of 事项
 
 
 class ExportError(Exception):
@@ -244,7 +245,12 @@ def write_workbook(kb: KnowledgeBase, edition_name: str, out: Path, force: bool 
     for record in records:
         for name, rows in L.rows(lay, record).items():
             per_sheet[name].extend(rows)
-    records_range = f"{quote_sheetname(L.RECORDS_SHEET)}!$A$2:$A${max(len(records), 1) + 1}"
+    # The 编号 drop-down of the list sheets: every 编号 of the 事项 sheet, the rows a clerk adds
+    # below the exported ones included (a fixed range would warn on every row of a new record).
+    sheet = quote_sheetname(L.RECORDS_SHEET)
+    wb.defined_names[RECORD_IDS] = DefinedName(
+        RECORD_IDS, attr_text=f"OFFSET({sheet}!$A$2,0,0,MAX(1,COUNTA({sheet}!$A$2:$A${LAST_ROW})),1)")
+    records_range = RECORD_IDS
     for index, sheet in enumerate(lay.sheets):
         ws = wb.active if index == 0 else wb.create_sheet(sheet.name)
         ws.title = sheet.name

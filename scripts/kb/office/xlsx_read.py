@@ -49,6 +49,8 @@ SHEET = "(工作表)"
 HEADER = "(表头)"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The main namespace of a workbook saved as "Strict Open XML Spreadsheet" (ISO/IEC 29500 Strict).
+_STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _ZIP_MAGIC = b"PK\x03\x04"
 _SIGNED_INT = re.compile(r"[+-]?[0-9]+")
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
@@ -130,6 +132,10 @@ def _file_problem(raw: bytes) -> str | None:
         return "是 zip 压缩包，但不是 xlsx 工作簿（可能是其他文件改了扩展名）"
     if unpacked > MAX_UNPACKED:
         return f"解压后过大（{unpacked:,} 字节，上限 {MAX_UNPACKED:,} 字节），不予读取"
+    if _STRICT_NS in archive.read("xl/workbook.xml")[:8192]:
+        # openpyxl reads only the usual ("transitional") form: every sheet would look missing.
+        return ("是以“Strict Open XML 电子表格”格式保存的工作簿，导入读不了这种格式：请在 Excel 中打开，"
+                "“文件 → 另存为”，保存类型选“Excel 工作簿 (*.xlsx)”（WPS 选“Excel 文件 (*.xlsx)”）后再导入")
     if "xl/vbaProject.bin" in names:
         return "含有宏（VBA）：请另存为不含宏的 Excel 工作簿（*.xlsx）后再导入"
     merged = 0
