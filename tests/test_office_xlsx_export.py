@@ -24,7 +24,7 @@ def _validations(ws) -> dict[str, tuple]:
 
 def test_sheets_headers_and_rows(internal_book):
     wb = internal_book
-    assert wb.sheetnames == [L.RECORDS_SHEET, L.GUIDE_SHEET] + L.layout(True).names[1:] + [L.CHOICES_SHEET]
+    assert wb.sheetnames == [L.RECORDS_SHEET, L.GUIDE_SHEET] + L.layout(True).names[1:] + [L.CHOICES_SHEET, "导出基线"]
     ws = wb[L.RECORDS_SHEET]
     assert [c.value for c in ws[1]] == L.layout(True).records.headers
     assert [ws.cell(row=r, column=1).value for r in (2, 3)] == ["sample-draft", "sample-home-visit"]

@@ -193,14 +193,18 @@ def export(ctx: click.Context, edition: str | None, fmt: str, out: Path | None, 
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--update", is_flag=True, help="允许修改已有记录（先逐个字段列出改动）；不加时只新增记录。")
 @click.option("--dry-run", is_flag=True, help="只检查并列出会新增和修改什么，不写入任何文件。")
+@click.option("--force", is_flag=True,
+              help="记录在工作簿导出之后被改过（或工作簿是旧版本导出的、没有记下导出时的内容）时，仍用工作簿覆盖；"
+                   "会先列出被改回的每一处。")
 @click.pass_context
-def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool) -> None:
+def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool, force: bool) -> None:
     """把 kb export --format xlsx 导出并改好的工作簿导回 solutions/<编号>.yml。
 
     工作簿按 kb check 的全部规则检查，另查表格常见问题（公式、合并单元格、隐藏或改名的工作表、
     存成数字的编号和日期、全角数字、多余的空格和换行、不是 xlsx 的文件等）；
     每个问题一行：文件:工作表!单元格: 字段: 说明。有任何问题时一个文件都不写。
     已有记录只在加 --update 时修改，并先逐个字段列出改动；没有改动的记录不重写。
+    记录在工作簿导出之后被别人改过的，不会被覆盖（指出记录和字段），除非加 --force。
     退出码：0 成功，1 有问题（没有写入），2 用法错误。
     """
     from .office.xlsx_import import apply, plan_import, report_lines
@@ -210,7 +214,7 @@ def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool) -> 
         _fail(f"在 {root} 下找不到 solutions/ 目录；请在项目根目录运行，或用 --root 指定。", EXIT_USAGE)
     if not workbook.is_file():
         _fail(f"找不到工作簿文件：{workbook}", EXIT_USAGE)
-    plan = plan_import(root, workbook, update=update, display=str(workbook))
+    plan = plan_import(root, workbook, update=update, display=str(workbook), force=force)
     if plan.problems:
         click.echo("\n".join(str(p) for p in plan.problems))
         _fail(f"工作簿有 {len(plan.problems)} 个问题，没有写入任何文件。")
