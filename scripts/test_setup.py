@@ -4,7 +4,8 @@
 
 - Debian packages (apt-get, with sudo when not root): ``chromium`` and ``fonts-noto-cjk``
   for the browser tests (tests/browser.py drives /usr/bin/chromium; browsers are never
-  downloaded), ``nginx`` for the web-server tests (tests/test_nginx.py) and ``openssl``
+  downloaded), ``nginx`` for the web-server tests (tests/test_nginx.py), ``libreoffice-writer-nogui``
+  for the Word documents as an office suite lays them out (tests/test_office_docx_libreoffice.py) and ``openssl``
   for their htpasswd file. When they cannot be installed, a Chinese message says what to
   install and the exit code is 1.
 - ``nodejs`` and ``npm`` from Debian when there is no ``node`` or ``npm`` on the PATH, then
@@ -32,6 +33,7 @@ PACKAGES = {
     "fonts-noto-cjk": "浏览器测试里的中文字体（卡片打印、页面排版）",
     "nginx": "Web 服务器测试（kb nginx-config）",
     "openssl": "生成 htpasswd 口令文件（nginx 测试）",
+    "libreoffice-writer-nogui": "在办公软件里检查导出的 Word 文档（LibreOffice 转 PDF：目录页码、表格列宽、页数）",
 }
 #: Debian package -> (the program it brings, why): installed only when that program is not on the PATH
 PROGRAMS = {
@@ -71,7 +73,8 @@ def manual_hint(missing: list[str]) -> str:
 
 def debian_packages() -> bool:
     if not shutil.which("dpkg-query") or not shutil.which("apt-get"):
-        needed = {"chromium": "/usr/bin/chromium", "nginx": "nginx", "openssl": "openssl", "node": "node", "npm": "npm"}
+        needed = {"chromium": "/usr/bin/chromium", "nginx": "nginx", "openssl": "openssl", "soffice": "soffice",
+                  "node": "node", "npm": "npm"}
         absent = [name for name, program in needed.items() if not shutil.which(program)]
         if absent:
             say(f"这台机器不是 Debian（没有 apt-get）。测试需要：{'、'.join(absent)}，以及中文字体 Noto CJK；请用本机的包管理器安装。")

@@ -94,17 +94,17 @@ def machine(tmp_path, monkeypatch):
 
 def test_as_root_it_installs_exactly_what_is_missing(machine, capsys):
     assert machine.module.debian_packages() is True
-    assert machine.calls() == ["apt-get update -qq", "apt-get install -y -qq chromium fonts-noto-cjk nodejs npm"]
-    assert {"chromium", "fonts-noto-cjk", "nodejs", "npm"} <= machine.installed()
+    assert machine.calls() == ["apt-get update -qq", "apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui nodejs npm"]
+    assert {"chromium", "fonts-noto-cjk", "libreoffice-writer-nogui", "nodejs", "npm"} <= machine.installed()
     out = capsys.readouterr().out
-    assert "安装 Debian 软件包：chromium fonts-noto-cjk nodejs npm" in out and "浏览器测试" in out and "axe-core" in out
+    assert "安装 Debian 软件包：chromium fonts-noto-cjk libreoffice-writer-nogui nodejs npm" in out and "浏览器测试" in out and "axe-core" in out
 
 
 def test_as_a_user_it_goes_through_sudo(machine):
     machine.as_user(sudo=True)
     assert machine.module.debian_packages() is True
     assert machine.calls() == ["sudo apt-get", "apt-get update -qq", "sudo apt-get",
-                               "apt-get install -y -qq chromium fonts-noto-cjk nodejs npm"]
+                               "apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui nodejs npm"]
 
 
 def test_without_root_or_sudo_it_says_what_to_install(machine, capsys):
@@ -113,7 +113,7 @@ def test_without_root_or_sudo_it_says_what_to_install(machine, capsys):
     assert machine.calls() == []
     out = capsys.readouterr().out
     assert "当前不是 root，也没有 sudo" in out
-    assert "apt-get update && apt-get install -y chromium fonts-noto-cjk nodejs npm" in out
+    assert "apt-get update && apt-get install -y chromium fonts-noto-cjk libreoffice-writer-nogui nodejs npm" in out
     assert "chromium：浏览器测试" in out and "fonts-noto-cjk：浏览器测试里的中文字体" in out
     assert "npm：按 package-lock.json 安装 axe-core" in out
 
@@ -122,7 +122,7 @@ def test_a_failing_apt_get_is_reported_not_hidden(machine, capsys):
     machine.apt_fails()
     assert machine.module.debian_packages() is False
     out = capsys.readouterr().out
-    assert "命令失败：apt-get update -qq" in out and "apt-get install -y chromium fonts-noto-cjk nodejs npm" in out
+    assert "命令失败：apt-get update -qq" in out and "apt-get install -y chromium fonts-noto-cjk libreoffice-writer-nogui nodejs npm" in out
 
 
 def test_nothing_is_installed_when_nothing_is_missing(machine, capsys):

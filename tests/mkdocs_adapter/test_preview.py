@@ -172,6 +172,41 @@ def test_vocabulary_registry_and_page_changes_rebuild_everything(tmp_path, keep_
     assert same_bytes(tmp_path / "served", tmp_path / "clean") == []
 
 
+def test_a_save_during_a_full_rebuild_is_not_lost(tmp_path, keep_cwd, monkeypatch):
+    """A record saved while a full rebuild runs: the server calls again, and the site shows it.
+
+    The save happens inside the build (at its first rendered page), deterministically: the
+    files the build started from differ from the files on disk when it ends.
+    """
+    from kb.render import Renderer
+
+    project = make_project(tmp_path / "p")
+    serving = Serving(project, "mkdocs.yml", tmp_path / "served")
+    record = project / "solutions" / "sample-home-visit.yml"
+    render = Renderer.render
+    saved = []
+
+    def render_and_save_once(self, name, **context):
+        if not saved:
+            saved.append(name)
+            record.write_text(record.read_text(encoding="utf-8").replace("summary: ", "summary: 构建中保存的概述。", 1),
+                              encoding="utf-8")
+        return render(self, name, **context)
+
+    vocab = project / "solutions" / "_registry" / "vocabularies.yml"
+    vocab.write_text(vocab.read_text(encoding="utf-8").replace("description: ", "description: 改过。", 1),
+                     encoding="utf-8")
+    monkeypatch.setattr(Renderer, "render", render_and_save_once)
+    serving.server.builder()  # a full rebuild, during which the record is saved
+    monkeypatch.setattr(Renderer, "render", render)
+    assert saved and serving.full_builds == 1
+    serving.server.builder()  # MkDocs saw the save during the build: it calls again
+    guide = tmp_path / "served" / "guides" / "sample-home-visit" / "index.html"
+    assert "构建中保存的概述" in guide.read_text(encoding="utf-8")
+    serving.clean_build(tmp_path / "clean")
+    assert same_bytes(tmp_path / "served", tmp_path / "clean") == []
+
+
 # -- random sequences of saves ---------------------------------------------------------------
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402

@@ -125,9 +125,19 @@ def test_the_compilation_has_a_table_of_contents(exported):
     doc = Document(tmp / "internal" / compilation_name("internal"))
     titles = [data["sample-draft"]["title"], data["sample-home-visit"]["title"]]
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == titles
-    assert "".join(t.text for t in doc.element.body.iter(qn("w:instrText"))).strip() == 'TOC \\o "1-1" \\h \\z \\u'
-    toc = [p.text for p in doc.paragraphs if p.style.name == "toc 1"]
-    assert toc == [f"1．{titles[0]}", f"2．{titles[1]}"]
+    # each entry links to its record's title and shows its page as a PAGEREF field to the title's bookmark
+    marks = [b.get(qn("w:name")) for b in doc.element.body.iter(qn("w:bookmarkStart"))]
+    assert len(marks) == 2 and len(set(marks)) == 2
+    for title, mark in zip(titles, marks):
+        heading = next(p for p in doc.paragraphs if p.text == title)
+        assert heading._p.find(qn("w:bookmarkStart")).get(qn("w:name")) == mark
+    toc = [p for p in doc.paragraphs if p.style.name == "toc 1"]
+    assert ["".join(t.text for t in p._p.iter(qn("w:t"))) for p in toc] == [f"1．{titles[0]}", f"2．{titles[1]}"]
+    assert [p._p.find(qn("w:hyperlink")).get(qn("w:anchor")) for p in toc] == marks
+    assert [" ".join(t.text.split()) for t in doc.element.body.iter(qn("w:instrText"))] == \
+        [f"PAGEREF {m} \\h" for m in marks]
+    stop = doc.styles["toc 1"].paragraph_format.tab_stops[0]
+    assert round(stop.position.mm) == 156 and stop.leader is not None
     assert doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
     assert doc.styles["Heading 1"].paragraph_format.page_break_before
     assert "共 2 项　2026-12-01 导出" in _text(doc)
@@ -177,3 +187,15 @@ def test_a_revised_or_pending_law_is_said_where_it_is_cited(tmp_path):
     assert "1．《中华人民共和国行政许可法》（尚未施行，2030-01-01 起施行）第三十条：" in text
     assert ("注意：《中华人民共和国居民身份证法》第十一条（本提示引用第十一条第一款）于 2026-11-15 修订（2027-03-01 起施行），"
             "本工作提示最近一次复核在 2026-11-01，尚未按修订后的条文复核；有疑问请向复核责任科室（户籍管理科）确认。") in text
+
+
+def test_table_columns_have_their_own_widths_in_the_grid(exported):
+    """LibreOffice and WPS lay a table out by w:tblGrid: equal grid columns there made 具体做法 six characters wide."""
+    tmp, _ = exported
+    doc = Document(tmp / "public" / "sample-home-visit.docx")
+    table = doc.tables[0]
+    grid = [round(int(c.get(qn("w:w"))) / 56.7) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+    assert grid == [12, 26, 70, 28, 20]  # mm, as the cells say
+    for row in table.rows:
+        assert [round(c.width.mm) for c in row.cells] == grid
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"

@@ -29,9 +29,11 @@ def test_json_stays_the_default(tmp_path):
 def test_export_edit_dry_run_update(tmp_path):
     root = knowledge_base(tmp_path)
     book = tmp_path / "kb.xlsx"
-    result = run_kb("--root", str(root), "export", "--format", "xlsx", "--edition", "internal", "--out", str(book))
+    result = run_kb("--root", str(root), "export", "--format", "xlsx", "--out", str(book))  # internal: for editing
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"已导出 2 条记录到 {book}（internal）。改好后运行：kb import {book} --update --dry-run\n"
+    assert result.stdout == (f"已导出 2 条记录到 {book}（内部版：全部字段和草稿，只在单位内部传递）。"
+                             f"改好后运行：kb import {book} --update --dry-run\n")
+    assert openpyxl.load_workbook(book).properties.subject == "内部版"
     again = run_kb("--root", str(root), "export", "--format", "xlsx", "--out", str(book))
     assert again.returncode == 1 and again.stderr.startswith(f"错误：{book} 已存在，不会覆盖")
     wb = openpyxl.load_workbook(book)
@@ -89,3 +91,15 @@ def test_docx_export(tmp_path):
     again = run_kb("--root", str(root), "export", "--format", "docx", "--out", str(out))
     assert again.returncode == 1 and "已存在且不是空目录" in again.stderr
     assert run_kb("--root", str(root), "export", "--format", "docx", "--out", str(out), "--force").returncode == 0
+
+
+def test_a_public_workbook_is_exported_only_when_asked_and_says_what_it_is_for(tmp_path):
+    root = knowledge_base(tmp_path)
+    book = tmp_path / "public.xlsx"
+    result = run_kb("--root", str(root), "export", "--format", "xlsx", "--edition", "public", "--out", str(book))
+    assert result.returncode == 0, result.stderr
+    assert "公开版" in result.stdout and "只能用来新增记录" in result.stdout and "--update" not in result.stdout
+    assert result.stdout.endswith(f"新增记录后运行：kb import {book} --dry-run\n")
+    assert openpyxl.load_workbook(book).properties.subject == "公开版"
+    # json and docx stay public by default
+    assert [r["id"] for r in json.loads(run_kb("--root", str(root), "export").stdout)] == ["sample-home-visit"]

@@ -24,7 +24,7 @@ def _validations(ws) -> dict[str, tuple]:
 
 def test_sheets_headers_and_rows(internal_book):
     wb = internal_book
-    assert wb.sheetnames == [L.RECORDS_SHEET, L.GUIDE_SHEET] + L.layout(True).names[1:] + [L.CHOICES_SHEET]
+    assert wb.sheetnames == [L.RECORDS_SHEET, L.GUIDE_SHEET] + L.layout(True).names[1:] + [L.CHOICES_SHEET, "导出基线"]
     ws = wb[L.RECORDS_SHEET]
     assert [c.value for c in ws[1]] == L.layout(True).records.headers
     assert [ws.cell(row=r, column=1).value for r in (2, 3)] == ["sample-draft", "sample-home-visit"]
@@ -44,8 +44,11 @@ def test_drop_downs_for_every_vocabulary_and_enum(internal_book):
     assert _validations(wb["共性成因"])["B"] == ("list", "kb_causes", "stop")
     assert _validations(wb["办理依据"])["B"] == ("list", "kb_laws", "stop")
     assert _validations(wb["所需材料"])["D"] == ("list", '"是,否"', "stop")
-    assert _validations(wb["相关事项"])["B"] == ("list", "'事项'!$A$2:$A$3", "warning")
     names = wb.defined_names
+    # the 编号 drop-down reaches the rows a clerk adds for a new record, not only the exported ones
+    assert _validations(wb["相关事项"])["B"] == ("list", "kb_records", "warning")
+    assert _validations(wb["常用叫法"])["A"] == ("list", "kb_records", "warning")
+    assert names["kb_records"].attr_text == "OFFSET('事项'!$A$2,0,0,MAX(1,COUNTA('事项'!$A$2:$A$1048576)),1)"
     assert names["kb_domains"].attr_text == "'词表'!$A$2:$A$11"
     choices = wb[L.CHOICES_SHEET]
     assert [choices.cell(row=r, column=1).value for r in range(2, 4)] == ["户籍证件", "不动产登记"]

@@ -350,3 +350,98 @@ def test_random_valid_records_survive_export_and_import(generated, tmp_path_fact
     assert records(empty) == {r["id"]: r for r in generated}
     diff = list(difflib.unified_diff(_views(root).splitlines(), _views(empty).splitlines(), lineterm=""))
     assert diff == []
+
+
+# -- a workbook older than the files ---------------------------------------------------------------
+
+def _edit_on_disk(root, old, new):
+    path = root / "solutions" / "sample-home-visit.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _edit_book(book, sheet, cell, value):
+    wb = openpyxl.load_workbook(book)
+    wb[sheet][cell] = value
+    wb.save(book)
+
+
+def test_a_record_changed_since_the_export_is_not_overwritten(tmp_path):
+    root = knowledge_base(tmp_path)
+    book = export(root, tmp_path / "kb.xlsx")
+    assert openpyxl.load_workbook(book)["导出基线"].sheet_state == "hidden"
+    _edit_on_disk(root, "summary: ", "summary: 导出之后别人补的一句。")  # someone else, after the export
+    _edit_book(book, "事项", "K3", "户政管理科")  # the author, in the workbook
+    before = records(root)
+    found = problems(root, book, update=True)
+    assert len(found) == 1 and found[0].startswith("kb.xlsx:事项!A3: id: 已有记录 solutions/sample-home-visit.yml："
+                                                   "在工作簿导出之后被改过（summary），导入会把这些修改改回去")
+    assert "重新导出工作簿" in found[0] and "--force" in found[0]
+    assert records(root) == before
+    # --force overwrites, and says which later edit it puts back
+    plan = plan_import(root, book, update=True, display="kb.xlsx", force=True)
+    assert plan.ok and plan.changes[0].reverted == ["summary"]
+    from kb.office.xlsx_import import report_lines
+    lines = report_lines(plan, root)
+    assert any("注意（--force）：summary 在工作簿导出之后被改过" in line for line in lines)
+    assert any(line.strip().startswith("summary：") for line in lines)
+
+
+def test_a_change_of_layout_only_on_disk_is_no_conflict(tmp_path):
+    root = knowledge_base(tmp_path)
+    book = export(root, tmp_path / "kb.xlsx")
+    path = root / "solutions" / "sample-home-visit.yml"
+    path.write_text("# 只加了一行注释\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    _edit_book(book, "事项", "K3", "户政管理科")
+    plan = import_ok(root, book, update=True)
+    assert [c.record_id for c in plan.changes] == ["sample-home-visit"]
+
+
+def test_a_record_created_after_the_export_under_the_same_id_is_not_replaced(tmp_path):
+    root = knowledge_base(tmp_path)
+    book = export(root, tmp_path / "kb.xlsx")
+    ws_book = openpyxl.load_workbook(book)
+    ws_book["导出基线"].delete_rows(3)  # as if sample-home-visit had not existed when the workbook was made
+    ws_book.save(book)
+    _edit_book(book, "事项", "K3", "户政管理科")
+    found = problems(root, book, update=True)
+    assert len(found) == 1 and "工作簿导出时还没有这条记录" in found[0]
+
+
+def test_a_workbook_without_fingerprints_changes_records_only_with_force(tmp_path):
+    root = knowledge_base(tmp_path)
+    book = export(root, tmp_path / "kb.xlsx")
+    wb = openpyxl.load_workbook(book)
+    del wb["导出基线"]  # a workbook from before the fingerprints
+    wb["事项"]["K3"] = "户政管理科"
+    wb.save(book)
+    found = problems(root, book, update=True)
+    assert len(found) == 1 and "旧版本 kb export 导出的" in found[0] and "--force" in found[0]
+    plan = plan_import(root, book, update=True, display="kb.xlsx", force=True)
+    assert plan.ok
+    from kb.office.xlsx_import import report_lines
+    assert report_lines(plan, root)[0].startswith("注意：kb.xlsx 是旧版本 kb export 导出的工作簿")
+    # new records still import without --force
+    empty = registry_copy(root, tmp_path)
+    assert problems(empty, book) == []
+
+
+def test_a_damaged_fingerprint_sheet_is_named(tmp_path):
+    root = knowledge_base(tmp_path)
+    book = export(root, tmp_path / "kb.xlsx")
+    _edit_book(book, "导出基线", "C2", "乱填")
+    assert problems(root, book, update=True)[0] == (
+        "kb.xlsx:导出基线: (工作表): “导出基线”工作表第 2 行被改过：它由 kb export 写入，不要修改")
+
+
+def test_the_dry_run_shows_where_two_long_texts_differ():
+    from kb.office.xlsx_import import describe_changes
+
+    old = "公司章程规定的营业期限到期后，网上办事系统可能把公司识别为营业期限届满而拒绝办理业务，公司想继续经营的可以修改章程。"
+    new = old.replace("修改章程", "依法修改章程")
+    line, = describe_changes({"summary": old}, {"summary": new})
+    before, after = line.split(" → ")
+    assert before != after.split("（")[0]  # no longer two identical 40-character prefixes
+    assert "可以修改章程" in before and "可以依法修改章程" in after
+    assert line.endswith(f"（第 {old.index('修改章程') + 1} 个字起不同）")

@@ -164,7 +164,26 @@ FILE_CASES = {
         lambda good: _zip({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"\0" * 16}),
         "含有宏（VBA）：请另存为不含宏的 Excel 工作簿（*.xlsx）后再导入"),
     "an empty file": (lambda good: b"", "文件是空的（0 字节），不是 xlsx 工作簿"),
+    "a workbook saved as Strict Open XML": (
+        lambda good: _strict(good),
+        "是以“Strict Open XML 电子表格”格式保存的工作簿，导入读不了这种格式：请在 Excel 中打开，"
+        "“文件 → 另存为”，保存类型选“Excel 工作簿 (*.xlsx)”（WPS 选“Excel 文件 (*.xlsx)”）后再导入"),
 }
+
+
+def _strict(good: bytes) -> bytes:
+    """The good workbook in the namespaces Excel writes for "Strict Open XML Spreadsheet"."""
+    source = zipfile.ZipFile(io.BytesIO(good))
+    members = {}
+    for name in source.namelist():
+        data = source.read(name)
+        if name.startswith("xl/") and name.endswith((".xml", ".rels")):
+            data = data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+            data = data.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                b"http://purl.oclc.org/ooxml/officeDocument/relationships")
+        members[name] = data
+    return _zip(members)
 
 
 @pytest.mark.parametrize("case", list(FILE_CASES))

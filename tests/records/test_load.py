@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.records.load import MAX_BYTES, MAX_DEPTH, Document, parse_text, read_document
+from conftest import FIXTURES, ROOT
+from kb.records.load import MAX_BYTES, MAX_DEPTH, MAX_FLOW_DEPTH, Document, parse_text, read_document
 
 
 def parse(text: str) -> Document:
@@ -165,7 +166,54 @@ def test_deep_nesting_is_refused_without_recursion(depth):
     for text in ("a: " + "[" * depth + "]" * depth, "a: " + "{b: " * depth + "1" + "}" * depth, "- " * depth + "x"):
         doc = parse(text)
         assert doc.data is None
-        assert [p.message for p in doc.problems] == [f"嵌套层次过深（超过 {MAX_DEPTH} 层），请检查缩进和括号"]
+        flow = depth > MAX_FLOW_DEPTH and not text.startswith("- ")  # brackets that deep: refused before parsing
+        assert [p.message for p in doc.problems] == [TOO_DEEP if flow else f"嵌套层次过深（超过 {MAX_DEPTH} 层），请检查缩进和括号"]
+
+
+TOO_DEEP = f"嵌套过深：括号“{{”“[”到这一行已嵌套超过 {MAX_FLOW_DEPTH} 层（记录最多 {MAX_DEPTH} 层），没有继续读取；请检查括号是否配对"
+
+
+@pytest.mark.parametrize("text, line", [
+    ("{" * MAX_BYTES, 1),  # libyaml's scanner is quadratic in the depth of "{": half an hour at 1 MB
+    ("id: x\ntitle: y\nsummary: " + "{" * (MAX_BYTES - 40), 3),
+    ("a: [\n" + "[{" * 40 + "\n", 2),
+    # quotes and comments that do not close what is open
+    ("a: [\"" + "]" * 70 + "\", " + "{" * 70, 1),
+    ("a: ['" + "}" * 70 + "''s', " + "[" * 70, 1),
+    ("a: [  # " + "]" * 70 + "\n" + "[" * 70, 2),
+    ("a: [it's, " + "{" * 70, 1),  # an apostrophe inside a word opens no quote
+])
+def test_flow_nesting_beyond_the_limit_is_refused_before_parsing_in_well_under_a_second(text, line):
+    begin = time.perf_counter()
+    doc = parse(text)
+    assert time.perf_counter() - begin < 0.5
+    assert doc.data is None
+    assert messages(doc) == [f"solutions/x.yml:{line}: (文件): {TOO_DEEP}"]
+
+
+@pytest.mark.parametrize("text", [
+    "a: " + "[1], " * 500 + "\n",  # many brackets, none deep
+    "a: [" + "{b: [c]}, " * 300 + "]\n",
+    "a: '" + "[x] " * 200 + "'\nb: \"" + "{y} " * 200 + "\"\n",
+    "a: [" * 30 + "]" * 30 + "\n" + "b: {c: " * 30 + "1" + "}" * 30 + "\n",  # deep, under the limit, closed
+    "a: 第[1]条 " * 100 + "\n",
+])
+def test_many_brackets_that_do_not_nest_deeply_are_read_as_before(text):
+    import yaml
+
+    doc = parse(text)
+    assert not any("嵌套过深" in p.message for p in doc.problems)
+    if not doc.problems:
+        assert doc.data == yaml.safe_load(text)
+
+
+def test_the_records_of_the_knowledge_base_are_not_deep():
+    from kb.records.load import _too_deep
+
+    paths = sorted((ROOT / "solutions").rglob("*.yml")) + sorted((FIXTURES / "valid").glob("*.yml"))
+    assert paths
+    for path in paths:
+        assert _too_deep(path.read_text(encoding="utf-8")) == 0, path
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "~\n", "null\n", "---\n...\n"])

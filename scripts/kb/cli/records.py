@@ -62,26 +62,30 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today) -> None:
 
 
 @click.command()
-@click.option("--edition", type=click.Choice(EDITIONS), default=PUBLIC, show_default=True,
-              help="public 公开版（只含已发布记录，不含内部字段）；internal 内部版（含草稿和内部字段）。")
+@click.option("--edition", type=click.Choice(EDITIONS), default=None,
+              help="public 公开版（只含已发布记录，不含内部字段）；internal 内部版（含草稿和内部字段）。"
+                   "默认：json 和 docx 为公开版；xlsx 是用来修改记录的，为内部版。")
 @click.option("--format", "fmt", type=click.Choice(["json", "xlsx", "docx"]), default="json", show_default=True,
               help="json 输出到标准输出；xlsx 可编辑的 Excel 工作簿（用 kb import 导回）；docx 每条记录一份 Word 工作提示和一份汇编。")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="xlsx：输出的 .xlsx 文件；docx：输出目录；json：不给时输出到标准输出。")
 @click.option("--force", is_flag=True, help="输出文件或目录已存在时覆盖（默认不覆盖）。")
 @click.pass_context
-def export(ctx: click.Context, edition: str, fmt: str, out: Path | None, force: bool) -> None:
+def export(ctx: click.Context, edition: str | None, fmt: str, out: Path | None, force: bool) -> None:
     """导出一个版本的全部记录：JSON（默认）、Excel 工作簿或 Word 工作提示。
 
     \b
     json：JSON 数组，legal_basis[].law 展开为登记表中的完整条目，url 为指南页面（相对站点根目录，
           按该版本 mkdocs 配置的 use_directory_urls 写成 guides/<id>/ 或 guides/<id>.html）。
     xlsx：--out FILE.xlsx，“事项”工作表每条记录一行，每个列表一个工作表，带下拉列表和“说明”工作表；
-          改好后用 kb import 导回（修改已有记录请导出内部版：--edition internal）。
+          改好后用 kb import 导回。默认导出内部版（全部字段和草稿，导回时才能修改已有记录）；
+          --edition public 的工作簿只能用来新增记录。
     docx：--out DIR，每条记录一份 DIR/<编号>.docx 和一份带目录的汇编；公开版不含任何内部信息。
     """
     if fmt != "json" and out is None:
         fail(f"--format {fmt} 需要用 --out 指定输出{'文件（.xlsx）' if fmt == 'xlsx' else '目录'}", EXIT_USAGE)
+    if edition is None:  # a workbook is exported to be edited and imported: only the internal one can change a record
+        edition = "internal" if fmt == "xlsx" else PUBLIC
     loaded = load(ctx)
     require_clean(loaded)
     if fmt == "json":
@@ -110,7 +114,12 @@ def export(ctx: click.Context, edition: str, fmt: str, out: Path | None, force: 
             count = write_workbook(loaded.kb, edition, out, force=force)
         except ExportError as exc:
             fail(str(exc))
-        click.echo(f"已导出 {count} 条记录到 {out}（{edition}）。改好后运行：kb import {out} --update --dry-run")
+        if edition == "internal":
+            click.echo(f"已导出 {count} 条记录到 {out}（内部版：全部字段和草稿，只在单位内部传递）。"
+                       f"改好后运行：kb import {out} --update --dry-run")
+        else:
+            click.echo(f"已导出 {count} 条记录到 {out}（公开版：不含内部信息和草稿，只能用来新增记录，导入时不能修改已有记录；"
+                       f"修改记录请导出内部版 --edition internal）。新增记录后运行：kb import {out} --dry-run")
         return
     from ..office.docx_export import ExportError as DocxError, write_documents
 
@@ -125,14 +134,18 @@ def export(ctx: click.Context, edition: str, fmt: str, out: Path | None, force: 
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--update", is_flag=True, help="允许修改已有记录（先逐个字段列出改动）；不加时只新增记录。")
 @click.option("--dry-run", is_flag=True, help="只检查并列出会新增和修改什么，不写入任何文件。")
+@click.option("--force", is_flag=True,
+              help="记录在工作簿导出之后被改过（或工作簿是旧版本导出的、没有记下导出时的内容）时，仍用工作簿覆盖；"
+                   "会先列出被改回的每一处。")
 @click.pass_context
-def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool) -> None:
+def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool, force: bool) -> None:
     """把 kb export --format xlsx 导出并改好的工作簿导回 solutions/<编号>.yml。
 
     工作簿按 kb check 的全部规则检查，另查表格常见问题（公式、合并单元格、隐藏或改名的工作表、
     存成数字的编号和日期、全角数字、多余的空格和换行、不是 xlsx 的文件等）；
     每个问题一行：文件:工作表!单元格: 字段: 说明。有任何问题时一个文件都不写。
     已有记录只在加 --update 时修改，并先逐个字段列出改动；没有改动的记录不重写。
+    记录在工作簿导出之后被别人改过的，不会被覆盖（指出记录和字段），除非加 --force。
     退出码：0 成功，1 有问题（没有写入），2 用法错误。
     """
     from ..office.xlsx_import import apply, plan_import, report_lines
@@ -142,7 +155,7 @@ def import_(ctx: click.Context, workbook: Path, update: bool, dry_run: bool) -> 
         fail(f"在 {root} 下找不到 solutions/ 目录；请在项目根目录运行，或用 --root 指定。", EXIT_USAGE)
     if not workbook.is_file():
         fail(f"找不到工作簿文件：{workbook}", EXIT_USAGE)
-    plan = plan_import(root, workbook, update=update, display=str(workbook))
+    plan = plan_import(root, workbook, update=update, display=str(workbook), force=force)
     if plan.problems:
         click.echo("\n".join(str(p) for p in plan.problems))
         fail(f"工作簿有 {len(plan.problems)} 个问题，没有写入任何文件。")

@@ -6,7 +6,8 @@ pages: its guide, card and notice, the lists its title appears on, the pages tha
 everything. So while serving, a save of records only goes this way:
 
 1. The files MkDocs watches are compared with what the last build read (size and
-   modification time). Only when nothing but record files changed -- none added or
+   modification time, looked at when that build began, so that a save during a build is
+   seen by the next call). Only when nothing but record files changed -- none added or
    removed -- does the preview go on; anything else (a vocabulary, the registry, a
    template, a hand-written page, the config) is MkDocs' own full rebuild, as before.
 2. The changed records are read again and the whole knowledge base is checked, the other
@@ -93,7 +94,8 @@ class Built:
     state: Any = None  # the hook's state: builder, search, raw blocks, generated pages
     contents: dict[str, str | None] = field(default_factory=dict)  # generated page -> text (None: a hand-written page wins)
     blocks: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # hand-written page -> its kb blocks, their HTML
-    snapshot: Snapshot = field(default_factory=dict)
+    snapshot: Snapshot = field(default_factory=dict)  # the watched files as they were when the build began
+    snapshot_paths: list[str] = field(default_factory=list)  # the paths that snapshot covers
 
 
 class Preview:
@@ -111,7 +113,12 @@ class Preview:
     # -- during a full build (called by the hook) ------------------------------
     def begin(self, config) -> None:
         gc.unfreeze()  # the last build's objects may go now (see finish)
-        self.built = Built(config=config, files=None)
+        # The files are looked at before the build reads them: a record saved while the build
+        # runs then differs from this snapshot, and the server's next call updates the site.
+        # (Taken after the build, the snapshot would hold the new file while the site shows
+        # the old one, and the save would be lost until the next one.)
+        paths = self.paths or _config_paths(config)
+        self.built = Built(config=config, files=None, snapshot=snapshot(paths), snapshot_paths=list(paths))
         self.check_cache.clear()  # the registry may have changed: records are checked afresh
 
     @property
@@ -127,7 +134,6 @@ class Preview:
     def finish(self, *, files, nav, env, state) -> None:
         built = self.built
         built.files, built.nav, built.env, built.state = files, nav, env, state
-        built.snapshot = snapshot(self.paths)
         self.problems = []
         # Millions of objects stay alive between saves; the garbage collector would walk them
         # all again and again (a few tenths of a second each time). Set them aside until the
@@ -142,7 +148,13 @@ class Preview:
         watched = getattr(server, "_watched_paths", None) or (config.docs_dir, config.config_file_path)
         self.paths = sorted(set(watched) | {os.path.abspath(p) for p in config.watch})
         if self.built is not None:
-            self.built.snapshot = snapshot(self.paths)
+            # The first build ran before the server existed: its snapshot covers the paths the
+            # configuration names; any further path the server watches is looked at now.
+            built = self.built
+            extra = [p for p in self.paths if p not in built.snapshot_paths]
+            built.snapshot = {p: v for p, v in built.snapshot.items() if _under(p, self.paths)}
+            built.snapshot.update(snapshot(extra))
+            built.snapshot_paths = list(self.paths)
         server.builder = self.rebuild
         inject = server._inject_js_into_html
 
@@ -269,6 +281,18 @@ class Preview:
             file = files.get_file_from_path(src)
             _populate_page(file.page, config, files)
             _build_page(file.page, config, doc_files, built.nav, built.env)
+
+
+def _config_paths(config) -> list[str]:
+    """What ``mkdocs serve`` watches for this configuration: the docs folder, the config file, ``watch:``."""
+    paths = {os.path.abspath(config.docs_dir)} | {os.path.abspath(p) for p in config.watch}
+    if config.config_file_path:
+        paths.add(os.path.abspath(config.config_file_path))
+    return sorted(paths)
+
+
+def _under(path: str, tops: list[str]) -> bool:
+    return any(path == top or path.startswith(top.rstrip(os.sep) + os.sep) for top in tops)
 
 
 @functools.lru_cache(maxsize=1)

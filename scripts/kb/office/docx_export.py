@@ -30,7 +30,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
@@ -57,6 +57,7 @@ LATIN = "Times New Roman"
 #: 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12.
 SIZE_TITLE, SIZE_BODY, SIZE_PAGE, SIZE_TABLE = Pt(22), Pt(16), Pt(14), Pt(12)
 LINE = Pt(28)  # 22 lines on the 225 mm type area
+TYPE_WIDTH = Mm(156)  # the type area's width (210 mm less 28 and 26 mm margins)
 MARKER = ".kb-docx-export"
 NUMERALS = "一二三四五六七八九十"
 
@@ -175,7 +176,9 @@ def _styles(doc, compilation: bool) -> None:
     _paragraph_style(doc, TABLE_HEAD, "heading", SIZE_TABLE, base="Normal", exact=False,
                      align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(doc, PAGE_NO, "page", SIZE_PAGE, base="Normal", exact=False)
-    _paragraph_style(doc, TOC1, "body", SIZE_BODY, base="Normal")
+    toc = _paragraph_style(doc, TOC1, "body", SIZE_BODY, base="Normal")
+    # The page number at the right margin after a dotted leader.
+    toc.paragraph_format.tab_stops.add_tab_stop(TYPE_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
 
 def _font_table(doc) -> None:
@@ -308,6 +311,11 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) 
     table = Table(element, doc._body)
     element.tblStyle_val = doc.kb_style_ids[GRID]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # The grid is what LibreOffice (and WPS) lay a table out by: python-docx writes equal
+    # columns there, so give each column its own width, and fix the layout to it.
+    for column, width in zip(element.tblGrid.gridCol_lst, widths):
+        column.w = Mm(width)
+    table.autofit = False
     header = table.rows[0]
     header_pr = header._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")  # repeat the header row on every page
@@ -330,9 +338,11 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) 
 class _Prompt:
     """Writes one record's work prompt into a document, sections numbered as they appear."""
 
-    def __init__(self, doc, view: dict, edition: Edition, title_style: str, heading_style: str, today: date):
+    def __init__(self, doc, view: dict, edition: Edition, title_style: str, heading_style: str, today: date,
+                 bookmark: tuple[int, str] | None = None):
         self.doc, self.view, self.edition, self.today = doc, view, edition, today
         self.title_style, self.heading_style = title_style, heading_style
+        self.bookmark = bookmark  # (id, name) around the title: what the compilation's contents point at
         self.count = 0
 
     def heading(self, text: str) -> None:
@@ -348,7 +358,9 @@ class _Prompt:
 
     def write(self) -> None:
         v, doc = self.view, self.doc
-        _add(doc, v["title"], self.title_style, doc)
+        title = _add(doc, v["title"], self.title_style, doc)
+        if self.bookmark:
+            _bookmark(title, *self.bookmark)
         meta = f"编号：{v['id']}　领域：{v['domain']}　难办类型：{v['category']}"
         if v["status"] != "published":
             meta += f"　状态：{STATUS_NAMES.get(v['status'], v['status'])}（未发布）"
@@ -424,15 +436,63 @@ class _Prompt:
                 self.para(f"{case['ref']}（{case['date']}，{case['region']}）：{case['summary']}结果：{case['outcome']}")
 
 
-def _toc(doc, titles: list[str]) -> None:
-    """A TOC field over the level-1 headings, pre-filled with the titles; Word fills in page numbers on open."""
-    paragraph = _add(doc, "", TOC1, doc)
-    _field_start(paragraph, ' TOC \\o "1-1" \\h \\z \\u ')
-    for index, title in enumerate(titles):
-        if index:
-            paragraph = _add(doc, "", TOC1, doc)
-        paragraph.add_run(f"{index + 1}．{title}")
-    _field_char(paragraph, "end")
+def _bookmark(paragraph, number: int, name: str) -> None:
+    """Mark the paragraph's text as the bookmark ``name`` (what a PAGEREF field and a link point at)."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def _run(parent, text: str = "", *, tab: bool = False):
+    run = OxmlElement("w:r")
+    if tab:
+        run.append(OxmlElement("w:tab"))
+    if text:
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        run.append(t)
+    parent.append(run)
+    return run
+
+
+def _field_runs(parent, kind: str, instruction: str | None = None) -> None:
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    parent.append(run)
+    if instruction is not None:
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = instruction
+        _run(parent).append(instr)
+
+
+def _toc(doc, entries: list[tuple[str, str]]) -> None:
+    """The table of contents: per record a line linking to its title, and its page as a PAGEREF field.
+
+    ``entries`` are (title, bookmark of its heading). Word's own TOC field is not used:
+    LibreOffice, like WPS, shows a TOC field's stored result and never fills it in, so the
+    contents had no page numbers. A PAGEREF field outside it is worked out whenever the
+    document is laid out (LibreOffice shows the right pages, and so does the PDF it makes);
+    Word is asked to update the fields when the document is opened (``updateFields``). The
+    number stored in the file is left empty rather than guessed.
+    """
+    for index, (title, name) in enumerate(entries):
+        paragraph = _add(doc, "", TOC1, doc)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), name)
+        link.set(qn("w:history"), "1")
+        paragraph._p.append(link)
+        _run(link, f"{index + 1}．{title}")
+        _run(link, tab=True)
+        _field_runs(link, "begin", f" PAGEREF {name} \\h ")
+        _field_runs(link, "separate")
+        _field_runs(link, "end")
     settings = doc.settings.element
     update = settings.find(qn("w:updateFields"))
     if update is None:
@@ -453,9 +513,10 @@ def compilation_document(edition: Edition, today: date | None = None):
     _add(doc, f"工作提示汇编（{name}）", TITLE, doc)
     _add(doc, f"共 {len(edition.views)} 项　{clock.today(today).isoformat()} 导出", META, doc)
     _add(doc, "目　录", TITLE, doc)
-    _toc(doc, [v["title"] for v in edition.views])
-    for view in edition.views:
-        _Prompt(doc, view, edition, H1, H2, clock.today(today)).write()
+    marks = [(n, f"_Toc{n:06d}") for n in range(1, len(edition.views) + 1)]
+    _toc(doc, [(v["title"], name) for v, (_, name) in zip(edition.views, marks)])
+    for view, mark in zip(edition.views, marks):
+        _Prompt(doc, view, edition, H1, H2, clock.today(today), bookmark=mark).write()
     return doc
 
 

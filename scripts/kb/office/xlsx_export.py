@@ -31,10 +31,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..site.edition import EDITION_NAMES, Edition
 from ..records.model import KnowledgeBase
 from ..records.schema import load_schema
+from . import baseline
 from . import layout as L
 
 LAST_ROW = 1_048_576  # validations and formats reach every row a clerk may add
 VOCABULARY_NAMES = {"domains": "领域", "categories": "难办类型", "causes": "共性成因"}
+RECORD_IDS = "kb_records"  # the defined name of the 编号 column of 事项
 
 
 class ExportError(Exception):
@@ -201,6 +203,8 @@ def _guide_sheet(wb: Workbook, lay: L.Layout, edition_name: str, count: int) -> 
         "单元格前后不要留空格；标题、名称、编号这类短内容不要换行，较长的说明文字可以用 Alt+Enter 换行。",
         "导出时写成“空列表”的字段（YAML 中的 []），在对应工作表中是只有编号的一行；删除这一行即表示没有这一项。",
         "导入只新增和修改记录，不删除记录：在工作簿中删掉一行不会删除 solutions/ 中的文件。",
+        f"隐藏的“{baseline.SHEET}”工作表记下了导出时每条记录的内容：导出之后被别人改过的记录，导入时不会被这个工作簿改回去"
+        "（会指出来，请重新导出再改）。不要取消隐藏或修改它。",
     ]
     if edition_name == "public":
         rules.append("这是公开版工作簿：不含内部信息、脱敏个案和草稿，只能用来新增记录；修改已有记录请用 "
@@ -243,13 +247,19 @@ def write_workbook(kb: KnowledgeBase, edition_name: str, out: Path, force: bool 
     for record in records:
         for name, rows in L.rows(lay, record).items():
             per_sheet[name].extend(rows)
-    records_range = f"{quote_sheetname(L.RECORDS_SHEET)}!$A$2:$A${max(len(records), 1) + 1}"
+    # The 编号 drop-down of the list sheets: every 编号 of the 事项 sheet, the rows a clerk adds
+    # below the exported ones included (a fixed range would warn on every row of a new record).
+    sheet = quote_sheetname(L.RECORDS_SHEET)
+    wb.defined_names[RECORD_IDS] = DefinedName(
+        RECORD_IDS, attr_text=f"OFFSET({sheet}!$A$2,0,0,MAX(1,COUNTA({sheet}!$A$2:$A${LAST_ROW})),1)")
+    records_range = RECORD_IDS
     for index, sheet in enumerate(lay.sheets):
         ws = wb.active if index == 0 else wb.create_sheet(sheet.name)
         ws.title = sheet.name
         _write_sheet(ws, sheet, per_sheet[sheet.name], records_range)
     _choices_sheet(wb, kb)
     _guide_sheet(wb, lay, edition_name, len(records))
+    baseline.write(wb, [r.data for r in Edition(edition_name, kb).records])  # what the files held: see baseline
     wb.active = 0
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ from typing import Any
 from ..records.load import SOLUTIONS_DIR, Document, display_path, load_sources
 from ..records.report import WHOLE_FILE, Problem, format_path, sort_problems
 from ..records.validate import check_sources
+from . import baseline
 from . import layout as L
 from . import yaml_write
 from .xlsx_read import CellProblem, Record, Workbook, read_workbook
@@ -49,6 +50,7 @@ class Change:
     new: bool
     fields: list = field(default_factory=list)  # lines describing what changes, per field
     dropped_comments: int = 0
+    reverted: list = field(default_factory=list)  # fields changed on disk since the export that --force puts back
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Plan:
     problems: list = field(default_factory=list)  # CellProblem and Problem, in print order
     changes: list = field(default_factory=list)  # Change, in workbook order
     unchanged: list = field(default_factory=list)  # ids
+    warnings: list = field(default_factory=list)  # lines to show before the changes
 
     @property
     def ok(self) -> bool:
@@ -118,8 +121,13 @@ def _order_of(where: str, book: Workbook) -> tuple:
     return (book.sheet_order.get(sheet, 99), int(row), col)
 
 
-def plan_import(root: Path, workbook_path: Path, update: bool = False, display: str | None = None) -> Plan:
-    """Read, check and plan the import of ``workbook_path`` into ``root/solutions``. Writes nothing."""
+def plan_import(root: Path, workbook_path: Path, update: bool = False, display: str | None = None,
+                force: bool = False) -> Plan:
+    """Read, check and plan the import of ``workbook_path`` into ``root/solutions``. Writes nothing.
+
+    A record changed on disk since the workbook was exported (``baseline``) is not overwritten
+    unless ``force``; nor is any existing record from a workbook that has no fingerprints.
+    """
     root = Path(root)
     book = read_workbook(workbook_path, display)
     plan = Plan(book)
@@ -195,6 +203,16 @@ def plan_import(root: Path, workbook_path: Path, update: bool = False, display: 
             problems.append(CellProblem(book.display, where, "id", (
                 f"已有记录 {shown}：导入不加 --update 时只新增记录，不动已有记录；"
                 "要按工作簿更新已有记录请加 --update（没有改动的记录不会重写）"), _order_of(where, book)))
+        elif existing.data != record.data and not force:
+            message = _stale(book, rid, existing)
+            if message:
+                problems.append(CellProblem(book.display, where, "id", f"已有记录 {shown}：{message}",
+                                            _order_of(where, book)))
+    if book.base is None and book.internal and any(d.stem in on_disk for d in incoming):
+        plan.warnings.append(
+            f"注意：{book.display} 是旧版本 kb export 导出的工作簿，没有记下导出时各记录的内容，"
+            "无法判断磁盘上的记录在导出之后有没有被别人改过；它只能新增记录，修改已有记录要加 --force"
+            "（会逐条列出将被改掉的内容）。最稳妥的做法是重新导出工作簿，再把修改做一遍。")
     plan.problems = _sorted(problems)
     if plan.problems:
         return plan
@@ -221,8 +239,28 @@ def plan_import(root: Path, workbook_path: Path, update: bool = False, display: 
             change.fields = (describe_changes(existing.data, record.data) if isinstance(existing.data, dict)
                              else ["（原文件不是一条可读的记录，整个替换）"])
             change.dropped_comments = yaml_write.other_comments(old_text)
+            if force and book.base is not None and rid in book.base:
+                change.reverted = [k for k in baseline.changed_fields(book.base[rid][1], existing.data)
+                                   if k in record.data and record.data[k] != existing.data.get(k)
+                                   or k not in record.data and k in existing.data]
         plan.changes.append(change)
     return plan
+
+
+def _stale(book: Workbook, rid: str, existing: Document) -> str:
+    """Why the workbook must not overwrite the record on disk, or "" when it may."""
+    again = "请重新导出工作簿（kb export --format xlsx），把你的修改在新工作簿里再做一遍；确认要用这个工作簿覆盖时加 --force（会先列出被改回的每一处）"
+    if book.base is None:
+        return ("这个工作簿是旧版本 kb export 导出的，没有记下导出时记录的内容，无法确认磁盘上的记录在导出后没有被别人改过，"
+                "导入可能把别人的修改改回去：" + again)
+    if rid not in book.base:
+        return "工作簿导出时还没有这条记录（是之后别人新建的），导入会把它整个换掉：换一个编号新增，或" + again
+    whole, fields = book.base[rid]
+    if isinstance(existing.data, dict) and baseline.fingerprint(existing.data) == whole:
+        return ""
+    names = baseline.changed_fields(fields, existing.data)
+    shown = "、".join(names[:8]) + ("等" if len(names) > 8 else "")
+    return f"在工作簿导出之后被改过（{shown or '内容'}），导入会把这些修改改回去：" + again
 
 
 def _sorted(problems: list) -> list:
@@ -263,6 +301,31 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+_CONTEXT = 12  # characters shown on each side of where two long texts differ
+_SPAN = 40  # characters of the differing part shown at most
+
+
+def _shown_pair(old: Any, new: Any) -> str:
+    """``“旧” → “新”``; two long texts are shown around where they differ, not by their common start."""
+    if not (isinstance(old, str) and isinstance(new, str)) or max(len(old), len(new)) <= 40:
+        return f"{_shown(old)} → {_shown(new)}"
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    begin = max(0, head - _CONTEXT)
+
+    def part(text: str) -> str:
+        end = len(text) - tail
+        shown = text[begin:min(end, head + _SPAN)] + ("…" if end > head + _SPAN else "")
+        after = text[end:end + _CONTEXT] if end < head + _SPAN else ""
+        return ("…" if begin else "") + shown + after + ("…" if end + _CONTEXT < len(text) and after else "")
+
+    return f"“{part(old)}” → “{part(new)}”（第 {head + 1} 个字起不同）"
+
+
 def describe_changes(old: dict, new: dict) -> list[str]:
     """One line per changed value: ``summary：“旧” → “新”``, ``+ tags[3]：“新”``, ``- faq[1].answer：“旧”``."""
     before, after = _leaves(old), _leaves(new)
@@ -271,7 +334,7 @@ def describe_changes(old: dict, new: dict) -> list[str]:
         name = format_path(path)
         if path in before and path in after:
             if before[path] != after[path] or type(before[path]) is not type(after[path]):
-                lines.append(f"{name}：{_shown(before[path])} → {_shown(after[path])}")
+                lines.append(f"{name}：{_shown_pair(before[path], after[path])}")
         elif path in after:
             lines.append(f"+ {name}：{_shown(after[path])}")
         else:
@@ -286,13 +349,15 @@ def apply(plan: Plan) -> None:
 
 def report_lines(plan: Plan, root: Path) -> list[str]:
     """What the import does, for the terminal."""
-    lines = []
+    lines = list(plan.warnings)
     for change in plan.changes:
         shown = display_path(change.path, root)
         if change.new:
             lines.append(f"新增 {shown}：{change.title}")
             continue
         lines.append(f"修改 {shown}：{change.title}（{len(change.fields)} 处）")
+        if change.reverted:
+            lines.append(f"  注意（--force）：{'、'.join(change.reverted)} 在工作簿导出之后被改过，下面的改动会把它们改回工作簿里的内容")
         lines += [f"  {line}" for line in change.fields]
         if change.dropped_comments:
             lines.append(f"  注意：文件开头以外的 {change.dropped_comments} 行注释不会保留")

@@ -37,6 +37,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..records.privacy import normalise
 from ..records.report import WHOLE_FILE, format_path, printable
+from . import baseline
 from . import layout as L
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -49,6 +50,8 @@ SHEET = "(工作表)"
 HEADER = "(表头)"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The main namespace of a workbook saved as "Strict Open XML Spreadsheet" (ISO/IEC 29500 Strict).
+_STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _ZIP_MAGIC = b"PK\x03\x04"
 _SIGNED_INT = re.compile(r"[+-]?[0-9]+")
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
@@ -130,6 +133,10 @@ def _file_problem(raw: bytes) -> str | None:
         return "是 zip 压缩包，但不是 xlsx 工作簿（可能是其他文件改了扩展名）"
     if unpacked > MAX_UNPACKED:
         return f"解压后过大（{unpacked:,} 字节，上限 {MAX_UNPACKED:,} 字节），不予读取"
+    if _STRICT_NS in archive.read("xl/workbook.xml")[:8192]:
+        # openpyxl reads only the usual ("transitional") form: every sheet would look missing.
+        return ("是以“Strict Open XML 电子表格”格式保存的工作簿，导入读不了这种格式：请在 Excel 中打开，"
+                "“文件 → 另存为”，保存类型选“Excel 工作簿 (*.xlsx)”（WPS 选“Excel 文件 (*.xlsx)”）后再导入")
     if "xl/vbaProject.bin" in names:
         return "含有宏（VBA）：请另存为不含宏的 Excel 工作簿（*.xlsx）后再导入"
     merged = 0
@@ -343,6 +350,9 @@ class Workbook:
     #: False when a sheet or header is missing, renamed or extra: what the rows mean is then unsure,
     #: so the records are not checked further (their cells are, and every structural problem is named).
     structure_ok: bool = True
+    #: id -> (fingerprint, field fingerprints) of each record when the workbook was exported;
+    #: None for a workbook from before kb export wrote them (see baseline).
+    base: dict | None = None
 
     def problem(self, where: str, field_: str, message: str, order: tuple = ()) -> None:
         self.problems.append(CellProblem(self.display, where, field_, message, order))
@@ -541,7 +551,7 @@ class _Reader:
             first_row = {str(c.value).strip() for c in wb[L.RECORDS_SHEET][1] if c.value is not None}
         book.internal = bool(only_sheets & set(names) or only_headers & first_row)
         lay = full if book.internal else public
-        known = lay.names + [L.GUIDE_SHEET, L.CHOICES_SHEET]
+        known = lay.names + [L.GUIDE_SHEET, L.CHOICES_SHEET, baseline.SHEET]
         book.sheet_order = {name: i for i, name in enumerate(known)}
         unknown = [n for n in names if n not in known]
         missing = [n for n in lay.names if n not in names]
@@ -559,8 +569,12 @@ class _Reader:
         for name in missing:
             book.problem(name, SHEET, f"缺少工作表“{name}”：不要删除或改名导出的工作表（没有内容时保留表头即可）",
                          (book.sheet_order[name], 0, 0))
+        if baseline.SHEET in names:
+            book.base, damaged = baseline.read(wb[baseline.SHEET])
+            for message in damaged:
+                book.problem(baseline.SHEET, SHEET, message, (book.sheet_order[baseline.SHEET], 0, 0))
         for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
+            if ws.sheet_state != "visible" and ws.title != baseline.SHEET:  # kb export hides that one itself
                 book.problem(ws.title, SHEET, f"工作表“{_shown(ws.title)}”被{_SHEET_STATE.get(ws.sheet_state, '隐藏')}："
                              "导入前请取消隐藏并确认其中的内容（隐藏的内容同样会被导入）",
                              (book.sheet_order.get(ws.title, len(known)), 0, 0))

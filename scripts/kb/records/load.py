@@ -32,6 +32,12 @@ MAX_BYTES = 1024 * 1024
 #: deeper is a mistake, and refusing it keeps every later stage's recursion shallow.
 MAX_DEPTH = 20
 
+#: Flow collections (``{`` ``[``) nested deeper than this are refused before libyaml sees the
+#: text: its scanner looks at every open bracket for every token, so 1 MB of ``{`` would take
+#: half an hour. Deeper than MAX_DEPTH is refused anyway; the margin allows for brackets in
+#: text that the quick scan counts although YAML does not.
+MAX_FLOW_DEPTH = 64
+
 #: Where the records and the registry live, relative to the project root.
 SOLUTIONS_DIR = "solutions"
 REGISTRY_DIR = "solutions/_registry"
@@ -357,12 +363,105 @@ class _Builder:
             self._skip_subtree()
 
 
+_FLOW_MARKS = re.compile(r"[\[\]{},\"'#\n]")
+
+
+def _too_deep(text: str) -> int:
+    """The line at which flow brackets nest deeper than MAX_FLOW_DEPTH, or 0.
+
+    A quick scan in the manner of YAML's: brackets in comments and in quoted text do
+    not close anything, and a quote starts only where a value may start (so the
+    apostrophe in ``it's`` is text). It errs on the side of counting: an open bracket
+    counts even inside what it takes for quotes (a close there only undoes one opened in
+    the same quotes), so that text it misreads as quoted does not hide a real nesting.
+    """
+    if text.count("{") + text.count("[") <= MAX_FLOW_DEPTH:
+        return 0  # cannot nest that deep: the common case costs two counts
+    depth = 0  # flow brackets open
+    quote = ""  # the open quote character, or ""
+    base = 0  # the depth when the quote opened
+    start = True  # a value may start here
+    comment = False
+    skip = -1  # the second ' of '' (an apostrophe inside single quotes)
+    last = 0  # where the text after the previous mark begins
+    for match in _FLOW_MARKS.finditer(text):
+        pos = match.start()
+        char = text[pos]
+        if comment:
+            if char == "\n":
+                comment, start, last = False, start or depth == 0, pos + 1
+            continue
+        if quote:
+            if char in "{[":
+                depth += 1
+                if depth > MAX_FLOW_DEPTH:
+                    return text.count("\n", 0, pos) + 1
+            elif char in "]}":
+                depth = max(base, depth - 1)
+            elif char == "'" == quote and pos != skip:
+                if text.startswith("''", pos):
+                    skip = pos + 1
+                else:
+                    quote, start, last = "", True, pos + 1
+            elif char == '"' == quote:
+                slashes = 0
+                while text[pos - 1 - slashes] == "\\":
+                    slashes += 1
+                if slashes % 2 == 0:
+                    quote, start, last = "", True, pos + 1
+            continue
+        between = text[last:pos]
+        words = between.split()
+        if words:
+            spaced = between[-1] in " \t\r"
+            word = words[-1]
+            if word.endswith(":") and spaced:
+                start = True  # a value indicator
+            elif len(words) == 1 and word == ":" and depth and start:
+                pass  # "key":"value" in brackets: a value indicator right after the key
+            elif len(words) == 1 and word in ("-", "?") and start and spaced:
+                pass  # an entry or key indicator: a value still starts here
+            elif word[0] in "!&" and spaced:
+                pass  # a tag or an anchor before the value
+            else:
+                start = False
+        last = pos + 1
+        if char in "{[":
+            depth += 1
+            start = True
+            if depth > MAX_FLOW_DEPTH:
+                return text.count("\n", 0, pos) + 1
+        elif char in "]}":
+            depth = max(0, depth - 1)
+            start = True
+        elif char == ",":
+            start = depth > 0  # in block text a comma is text
+        elif char == "#":
+            if pos == 0 or text[pos - 1] in " \t\r\n":
+                comment = True
+            else:
+                start = False
+        elif char == "\n":
+            start = start or depth == 0
+        elif start:  # a quote where a value starts
+            quote, base = char, depth
+        else:
+            start = False
+    return 0
+
+
 def parse_text(text: str, doc: Document) -> None:
     """Parse YAML text into ``doc`` (data, lines, problems)."""
     bad = _SURROGATE_RE.search(text)  # only from a caller's str: a decoded file never has one
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         doc.problems.append(doc.problem(WHOLE_FILE, f"含有无效字符 U+{ord(bad.group(0)):04X}（孤立的代理码位），请删除", line))
+        return
+    deep = _too_deep(text)
+    if deep:
+        doc.problems.append(doc.problem(WHOLE_FILE, (
+            f"嵌套过深：括号“{{”“[”到这一行已嵌套超过 {MAX_FLOW_DEPTH} 层（记录最多 {MAX_DEPTH} 层），"
+            "没有继续读取；请检查括号是否配对"), deep))
         return
     loader = _Loader(text)
     try:
