@@ -88,7 +88,7 @@ def sites(tmp_path_factory):
             "法律依据": "laws/", "一部法律": f"laws/{law}/", "统计": "stats/", "字段参考": "reference/fields/",
             "已发布的指南": f"guides/{published['id']}/", "卡片列表": "cards/", "一张卡片": f"cards/{published['id']}/",
             "打印全部卡片": "cards/print/all/", "一次性告知单": f"notice/{published['id']}/",
-            "核对卡片版本": "cards/check/", "核对卡片版本（已更新）": f"cards/check/?id={published['id']}&v=00000000",
+            "核对卡片版本": "cards/check/", "核对卡片版本（已更新）": f"cards/check/?id={published['id']}&v=0000000000",
             "404": "404.html",
         }
         if edition == "internal":

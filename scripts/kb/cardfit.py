@@ -41,7 +41,7 @@ HEIGHT_MM = 262
 #: (font size in pt, line height) of the card's text, from roomy to dense: card.css .kb-card--d0 … --d3.
 DENSITIES = ((10.5, 1.5), (9.5, 1.45), (8.5, 1.4), (8.0, 1.35))
 #: A version code as wide as any can print (the footer's length does not depend on the record's code).
-WIDEST_CODE = "WWWWW-WWWWW-WW"
+WIDEST_CODE = "WWWWW-WWWWW-WWW"
 #: Entries are never shortened below this many characters.
 MIN_CLIP = 24
 ELLIPSIS = "…"

@@ -304,7 +304,8 @@ class SiteBuilder:
             version = self.card_version_of(view)
             cards[view["id"]] = {"title": view["title"], "code": version.code, "since": version.since,
                                  "sections": [list(s) for s in version.sections]}
-        data = {"public_sections": cardversion.PUBLIC_SECTIONS, "cards": cards}
+        data = {"public_sections": cardversion.PUBLIC_SECTIONS, "all_sections": len(cardversion.SECTIONS),
+                "internal_label": cardversion.SECTIONS[-1][1], "cards": cards}
         return Page(card_versions_src(name), f"kbCardVersions({json.dumps(data, ensure_ascii=False, sort_keys=True)});\n")
 
     def notice(self, view: dict) -> Page:
