@@ -46,7 +46,7 @@ from kb.pages import (INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, SiteSettin
 from kb.rawblocks import RawBlocks  # noqa: E402
 from kb.search import SearchIndexBuilder, page_text  # noqa: E402
 from kb.security import content_security_policy, inline_scripts  # noqa: E402
-from kb.urls import SiteUrls  # noqa: E402
+from kb.urls import SiteUrls, percent_encoded  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
@@ -113,6 +113,10 @@ def on_config(config):
         raise PluginError(f"mkdocs 配置 extra.kb.feedback_url 有误：{exc}") from None
     if feedback_warning:
         log.warning(feedback_warning)
+    if config.site_url:
+        # MkDocs writes site_url into sitemap.xml and the canonical links as it is: a non-ASCII sub-path
+        # must be percent-encoded there (the printed cards keep the readable form, settings.site_url).
+        config.site_url = percent_encoded(config.site_url)
     state.command = preview.command
     state.dirty = getattr(preview, "dirty", False)
     if preview.serving:

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
+
+
+def percent_encoded(url: str) -> str:
+    """``url`` with every character a URL may not hold as it is (a sub-path like ``/政务/kb/``) percent-encoded
+    as UTF-8, so that sitemap.xml and the canonical links hold valid URLs; escapes already there are kept."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def guide_src(record_id: str) -> str:
