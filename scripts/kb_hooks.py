@@ -44,11 +44,12 @@ from kb.site.offline import build_info, write_offline_files  # noqa: E402
 from kb.site.edition import PUBLIC, Edition  # noqa: E402
 from kb.mkdocs_adapter.mdcache import MarkdownCache  # noqa: E402
 from kb.knowledge import load_knowledge_base  # noqa: E402
-from kb.site.pages import INTERNAL_SECTIONS, SiteBuilder, SiteSettings  # noqa: E402
+from kb.site.pages import (INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, SiteSettings, check_feedback_url,  # noqa: E402
+                           unlink_internal_pages)
 from kb.mkdocs_adapter.rawblocks import RawBlocks  # noqa: E402
 from kb.search.index import SearchIndexBuilder, page_text  # noqa: E402
 from kb.site.security import content_security_policy, inline_scripts  # noqa: E402
-from kb.site.urls import SiteUrls  # noqa: E402
+from kb.site.urls import SiteUrls, percent_encoded  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
@@ -94,6 +95,7 @@ def _settings(config) -> tuple[str, SiteSettings]:
         feedback_url=options.get("feedback_url", defaults.feedback_url),
         today=today,
         centre_name=str(options.get("centre_name") or defaults.centre_name),
+        site_url=config.site_url or "",
     )
     return edition, settings
 
@@ -108,6 +110,16 @@ def on_config(config):
     for problem in palette.contrast_problems(config.theme["palette"]):
         log.warning(problem)
     edition_name, settings = _settings(config)
+    try:
+        feedback_warning = check_feedback_url(settings.feedback_url)
+    except ValueError as exc:
+        raise PluginError(f"mkdocs 配置 extra.kb.feedback_url 有误：{exc}") from None
+    if feedback_warning:
+        log.warning(feedback_warning)
+    if config.site_url:
+        # MkDocs writes site_url into sitemap.xml and the canonical links as it is: a non-ASCII sub-path
+        # must be percent-encoded there (the printed cards keep the readable form, settings.site_url).
+        config.site_url = percent_encoded(config.site_url)
     state.command = preview.command
     state.dirty = getattr(preview, "dirty", False)
     if preview.serving:
@@ -150,7 +162,7 @@ def on_config(config):
         log.warning(
             f"未设置 site_url（{os.path.basename(config.config_file_path)}）：sitemap.xml 将是空的，"
             "404 页面只在站点位于网站根目录时才有样式和检索；部署前请设为本版本的完整网址，"
-            "如 https://kb.example.gov.cn/zwfw/kb/（见站点“运维指南”）。"
+            "如 https://kb.example.gov.cn/zwfw/kb/（见运维指南 docs/operators.md）。"
         )
     log.info(f"知识库：{len(edition.views)} 条记录进入{'公开版' if edition_name == PUBLIC else '内部版'}")
 
@@ -167,7 +179,7 @@ def on_files(files, config):
     builder = state.builder
     if not builder.edition.internal:
         for file in list(files):
-            if file.src_uri.startswith(INTERNAL_SECTIONS):
+            if file.src_uri.startswith(INTERNAL_SECTIONS) or file.src_uri in INTERNAL_PAGES:
                 files.remove(file)
     dated = plugins.dates_from_history(config)
     tags_listing = plugins.needs_tags_listing(config, files)  # looks at the hand-written pages only
@@ -193,6 +205,8 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     builder = state.builder
+    if not builder.edition.internal and page.file.src_uri not in state.generated:
+        markdown = unlink_internal_pages(markdown)
     names = _MARKER.findall(markdown)
     if names:
         src = page.file.src_uri

@@ -66,13 +66,16 @@ def test_every_deployment_option_is_in_the_operators_guide():
         assert topic in operators, topic
 
 
-def test_guides_are_pages_of_both_editions():
-    for config in ("mkdocs.yml", "mkdocs.internal.yml"):
+def test_guides_for_staff_are_in_the_internal_nav_and_not_the_public_one():
+    def nav(config: str) -> str:
         text = (ROOT / config).read_text(encoding="utf-8")
-        nav = text[text.index("\nnav:"):]
-        for page in ("operators.md", "developers.md", "writing.md", "usage.md"):
-            assert re.search(rf"^\s+- [^:\n]+: {page}$", nav, re.M), f"{page} is not in the nav of {config}"
-            assert (DOCS / page).is_file()
+        return text[text.index("\nnav:"):]
+
+    for page in ("operators.md", "developers.md", "writing.md", "benchmarks.md", "usage.md"):
+        assert re.search(rf"^\s+- [^:\n]+: {page}$", nav("mkdocs.internal.yml"), re.M), f"{page} is not in the internal nav"
+        assert (DOCS / page).is_file()
+        in_public = re.search(rf"^\s+- [^:\n]+: {page}$", nav("mkdocs.yml"), re.M)
+        assert bool(in_public) == (page == "usage.md"), f"{page}: in the public nav only if it is for citizens"
     for link in re.findall(r"\]\((docs/[\w/]+\.md)", README):
         assert (ROOT / link).is_file(), link
 

@@ -104,8 +104,25 @@ def test_keep_prunes_only_after_the_switch_and_never_current(target):
     assert current(www) == f"releases/{names[-1]}" and f"删除了较早的版本：{older}" in result.stdout
     # after a rollback, the release current points at survives any pruning
     assert run_kb("rollback", "--to", str(www)).returncode == 0
-    assert deploy._prune(deploy.Target(www), keep=1) == []
-    assert current(www) == f"releases/{newer}" and releases(www) == names
+    assert deploy._prune(deploy.Target(www), []) == [names[-1]]  # only the release rolled back from goes
+    assert current(www) == f"releases/{newer}" and releases(www) == [newer]
+
+
+def test_a_rollback_after_a_rollback_and_a_publish_goes_to_what_was_live(target):
+    """Issue #26: publish A, publish B, rollback (to A), publish C -- a rollback now goes to A, not to B."""
+    project, www = target
+    a, b = releases(www)
+    assert run_kb("rollback", "--to", str(www)).returncode == 0
+    third = publish(project, www)
+    assert third.returncode == 0, third.stderr
+    c = current(www).removeprefix("releases/")
+    assert f"上一个版本：{a}" in third.stdout
+    assert (www / deploy.HISTORY).read_text(encoding="utf-8") == f"{a}\n{c}\n"
+    result = run_kb("rollback", "--to", str(www))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"已回退：current 从 {c} 改为指向 {a}"
+    assert current(www) == f"releases/{a}"
+    assert run_kb("rollback", "--to", str(www)).returncode == 1
 
 
 def test_a_broken_knowledge_base_changes_nothing(target):

@@ -401,8 +401,57 @@ def test_bad_input_gets_a_chinese_error_and_no_config(deployment, tmp_path):
     assert "--root 指向的是一个文件" in config_error(deployment, "--root", str(deployment.htpasswd)).stderr
 
 
+def test_a_sub_path_may_be_written_in_chinese_or_percent_encoded(deployment):
+    from kb.deploy import nginx as kb_nginx
+
+    assert kb_nginx.base_path("/政务/kb") == ("/政务/kb/", "/%E6%94%BF%E5%8A%A1/kb/")
+    assert kb_nginx.base_path("/%E6%94%BF%E5%8A%A1/kb/") == ("/政务/kb/", "/%E6%94%BF%E5%8A%A1/kb/")
+    for bad in ("/政务/../kb/", "/政 务/", "/政务;/", "/%FF/", "政务/", "/a//b/", "/%2E%2E/"):
+        assert "--base-path 应为" in config_error(deployment, "--base-path", bad).stderr, bad
+
+
 def _links(html: str) -> list[str]:
     return re.findall(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"', html)
+
+
+def test_a_chinese_sub_path_is_served_and_its_sitemap_is_percent_encoded(tmp_path_factory):
+    """site_url https://…/政务/kb/: sitemap.xml holds percent-encoded addresses, and the real nginx, which
+    matches decoded paths, serves them, redirects / to the encoded sub-path and shows its own 404 page."""
+    deployment = make_deployment(tmp_path_factory, "chinese-subpath")
+    public, internal = free_port(), free_port()
+    for name, port in (("mkdocs.yml", public), ("mkdocs.internal.yml", internal)):
+        config = deployment.project / name
+        config.write_text(config.read_text(encoding="utf-8") + f"\nsite_url: http://127.0.0.1:{port}/政务/kb/\n",
+                          encoding="utf-8")
+    result = run_kb("publish", "--to", str(deployment.www), cwd=deployment.project)
+    assert result.returncode == 0, result.stderr
+    encoded = "/%E6%94%BF%E5%8A%A1/kb/"
+    try:
+        with nginx(deployment, "--base-path", "/政务/kb/", ports=(public, internal)) as server:
+            root = get(server.public, "/")
+            assert root.status == 302 and root.headers["location"] == encoded
+            assert get(server.public, encoded).status == 200
+            assert get(server.public, encoded.lower()).status == 200  # %e6 is %E6
+            missing = get(server.public, encoded + "no/such/page/")
+            assert missing.status == 404 and "找不到这个页面" in missing.text
+            for link in _links(missing.text):
+                assert link.startswith(encoded), link
+                assert get(server.public, link).status == 200, link
+            for port, auth in ((server.public, None), (server.internal, login())):
+                body = get(port, encoded + "sitemap.xml", auth=auth).body
+                assert body.isascii()
+                sitemap = ElementTree.fromstring(body)
+                urls = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+                prefix = f"http://127.0.0.1:{port}{encoded}"
+                assert len(urls) > 20 and all(url.startswith(prefix) for url in urls), urls[:3]
+                assert prefix + "guides/sample-home-visit/" in urls
+                for url in urls[:: max(1, len(urls) // 10)]:
+                    assert get(port, url[len(f"http://127.0.0.1:{port}"):], auth=auth).status == 200, url
+            # the printed card gives the address as people read it
+            card = get(server.public, encoded + "cards/sample-home-visit/").text
+            assert f"完整指南：http://127.0.0.1:{public}/政务/kb/guides/sample-home-visit/" in card
+    finally:
+        shutil.rmtree(deployment.base)
 
 
 @pytest.mark.browser

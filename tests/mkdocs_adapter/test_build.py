@@ -72,7 +72,8 @@ def test_law_page_lists_citing_guides(built):
 def test_every_internal_link_and_search_result_resolves(built):
     for site in built[1:]:
         assert broken_links(site) == []
-        assert broken_search_results(site) == [] and len(search_locations(site)) > 5
+        # the fixture's one public guide and the hand-written pages for everyone (the staff's are internal only)
+        assert broken_search_results(site) == [] and len(search_locations(site)) >= 4
 
 
 def test_no_asset_from_another_origin_and_a_csp_everywhere(built):

@@ -41,7 +41,7 @@ HEIGHT_MM = 262
 #: (font size in pt, line height) of the card's text, from roomy to dense: card.css .kb-card--d0 … --d3.
 DENSITIES = ((10.5, 1.5), (9.5, 1.45), (8.5, 1.4), (8.0, 1.35))
 #: A version code as wide as any can print (the footer's length does not depend on the record's code).
-WIDEST_CODE = "WWWWW-WWWWW-WW"
+WIDEST_CODE = "WWWWW-WWWWW-WWW"
 #: Entries are never shortened below this many characters.
 MIN_CLIP = 24
 ELLIPSIS = "…"
@@ -261,13 +261,13 @@ def head_lines(view: dict, site_name: str, internal: bool) -> tuple[str, str, st
     return kicker, view["title"], meta
 
 
-def foot_text(view: dict, code: str, guide_url: str) -> str:
+def foot_text(view: dict, code: str, guide_url: str, check_url: str = "cards/check/") -> str:
     return (f"版本码 {code} · 复核 {view['review']['reviewed_on']}，下次复核 {view['review']['next_review']}"
-            f" · 完整指南：{guide_url} · 是否现行：知识库“核对卡片版本”页（cards/check/）输入编号和版本码")
+            f" · 完整指南：{guide_url} · 是否现行：知识库“核对卡片版本”页（{check_url}）输入编号和版本码")
 
 
 def height_mm(view: dict, secs: dict[str, Section], density: int, *, site_name: str, internal: bool,
-              code: str, guide_url: str, cut: str = "") -> float:
+              code: str, guide_url: str, cut: str = "", check_url: str = "cards/check/") -> float:
     """The estimated height of the card at ``density``, in millimetres."""
     size_pt, leading = DENSITIES[density]
     em_mm = size_pt * MM_PER_PT
@@ -291,7 +291,7 @@ def height_mm(view: dict, secs: dict[str, Section], density: int, *, site_name: 
     if cut:
         em += _block(cut, CUT, width - CUT_PAD_X, CUT_EXTRA * CUT[0])
         mm += 2 * RULE_MM
-    em += _block(foot_text(view, code, guide_url), FOOT, width, FOOT_EXTRA * FOOT[0])
+    em += _block(foot_text(view, code, guide_url, check_url), FOOT, width, FOOT_EXTRA * FOOT[0])
     mm += RULE_MM
     return em * em_mm + mm
 
@@ -353,14 +353,15 @@ DROP_ORDER = ("applies", "basis", "steps", "contacts", "materials")
 
 
 def plan(view: dict, *, internal: bool, site_name: str, code: str, guide_url: str,
-         pending: dict[str, str] | None = None) -> CardPlan:
-    """What the card of ``view`` prints so that it fits one A4 sheet."""
+         pending: dict[str, str] | None = None, check_url: str = "cards/check/") -> CardPlan:
+    """What the card of ``view`` prints so that it fits one A4 sheet (``guide_url`` and ``check_url``: the
+    addresses it prints for the guide and the check page)."""
     secs = sections(view, internal, pending)
 
     def fits(density: int, cut: list[str]) -> bool:
         text = cut_text(cut, guide_url) if cut else ""
         return height_mm(view, secs, density, site_name=site_name, internal=internal, code=code,
-                         guide_url=guide_url, cut=text) <= HEIGHT_MM
+                         guide_url=guide_url, cut=text, check_url=check_url) <= HEIGHT_MM
 
     _shorten(secs, None)
     for density in range(len(DENSITIES)):
@@ -381,7 +382,7 @@ def plan(view: dict, *, internal: bool, site_name: str, code: str, guide_url: st
         _shorten(secs, low)
         cut = _describe(secs, True)
         spare = HEIGHT_MM - height_mm(view, secs, dense, site_name=site_name, internal=internal, code=code,
-                                      guide_url=guide_url, cut=cut_text(cut, guide_url))
+                                      guide_url=guide_url, cut=cut_text(cut, guide_url), check_url=check_url)
         _lengthen(secs, dense, spare)
         return CardPlan(dense, secs, clipped=True, cut=cut)
     # Still too long: the 不适用 line goes first, then what materials need beyond their names,

@@ -9,6 +9,13 @@ shortened still changes code when the left-out text changes).
 Two characters give 1,024 values per section: an edited section keeps its old
 hash with a chance of about one in a thousand.
 
+The code ends in one check character (Luhn mod N over the same 32 characters, N = 32;
+:func:`check_character`), so that a code copied or typed wrong is reported as mistyped
+instead of as a changed section: every single wrong character is caught, and every swap
+of two neighbours except 0 and Z. Codes printed before the check character existed
+(two characters per section, nothing more) are still read: an even length means no
+check character, an odd one means the last character is the check.
+
 The date a version took effect is the record's latest changelog date (修订记录),
 or its review date (reviewed_on) when it has no changelog.
 """
@@ -36,13 +43,13 @@ PUBLIC_SECTIONS = len(SECTIONS) - 1
 
 @dataclass(frozen=True)
 class CardVersion:
-    code: str
+    code: str  # the sections' hashes, then the check character
     sections: tuple[tuple[str, str, str], ...]  # (key, label, hash)
     since: str  # YYYY-MM-DD
 
     @property
     def printed(self) -> str:
-        """The code as printed, in groups of five for reading aloud: ``K39F2-AMM7Q``."""
+        """The code as printed, in groups of five for reading aloud: ``K39F2-AMM7Q-R``."""
         return "-".join(self.code[i:i + 5] for i in range(0, len(self.code), 5))
 
 
@@ -83,10 +90,29 @@ def since(view: dict) -> str:
     return max(dates) if dates else view["review"]["reviewed_on"]
 
 
+def check_character(body: str) -> str:
+    """The check character of ``body`` (characters of ``ALPHABET``): the Luhn mod N algorithm with N = 32.
+
+    From the right, every second character's value is doubled and its two base-32 digits added; the
+    check character brings the sum to a multiple of 32. assets/kb/cardcheck.js computes the same."""
+    n = len(ALPHABET)
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        value = ALPHABET.index(ch) * (2 if i % 2 == 0 else 1)
+        total += value // n + value % n
+    return ALPHABET[-total % n]
+
+
+def well_formed(code: str) -> bool:
+    """Whether a normalised code with a check character (odd length) carries the right one."""
+    return len(code) > 1 and code[-1] == check_character(code[:-1])
+
+
 def version(view: dict, internal: bool) -> CardVersion:
     """The version of the card ``view`` prints in the public (``internal=False``) or internal edition."""
     sections = tuple((key, label, _hash(data)) for key, label, data in section_content(view, internal))
-    return CardVersion("".join(h for _, _, h in sections), sections, since(view))
+    body = "".join(h for _, _, h in sections)
+    return CardVersion(body + check_character(body), sections, since(view))
 
 
 #: How many files the current codes are spread over (cards/versions/00.js … 3f.js).

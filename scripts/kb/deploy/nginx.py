@@ -27,6 +27,7 @@ import shlex
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from ..render import Renderer
 from ..site.security import header_policy
@@ -59,7 +60,27 @@ GZIP_TYPES = ("text/css", "text/plain", "application/javascript", "application/j
               "application/manifest+json", "image/svg+xml")
 
 _UNSAFE = re.compile(r'["\\$;{}\x00-\x1f\x7f]')
-_BASE_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
+
+
+def base_path(value: str) -> tuple[str, str]:
+    """``--base-path`` as nginx matches it and as a browser sends it: (decoded, percent-encoded).
+
+    nginx decodes a request's %XX escapes before it compares the path with a ``location`` (and an
+    ``error_page`` URI is such a decoded path), so a sub-path like ``/政务/kb/`` is written in the config
+    as UTF-8 text; a redirect's ``Location`` header is sent percent-encoded. Accepts either spelling.
+    Segments: letters and digits of any script, and . _ ~ -; no ``.`` or ``..`` segment."""
+    path = value if value.endswith("/") else value + "/"
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        decoded = ""
+    segments = decoded[1:-1].split("/") if decoded != "/" else []
+    if not decoded.startswith("/") or not all(
+            segment not in ("", ".", "..") and all(ch.isalnum() or ch in "._~-" for ch in segment)
+            for segment in segments):
+        raise ConfigError(f"--base-path 应为以 / 开头和结尾的网址路径，如 /zwfw/kb/ 或 /政务/kb/，每一段只含字母（可以是汉字）、"
+                          f"数字和 . _ ~ -，收到“{value}”")
+    return decoded, quote(decoded, safe="/._~-")
 _USER = re.compile(r"^[a-z_][a-z0-9_-]*$")
 
 
@@ -199,9 +220,7 @@ def render(options: Options) -> str:
         raise ConfigError("内部版必须受保护：给出 --htpasswd FILE（账号密码）、--allow CIDR（只许这些地址），或两者都给")
     if options.satisfy not in ("all", "any"):
         raise ConfigError(f"--satisfy 应为 all（地址和密码都要对）或 any（其一即可），收到“{options.satisfy}”")
-    base_path = options.base_path if options.base_path.endswith("/") else options.base_path + "/"
-    if not _BASE_PATH.fullmatch(base_path) or "/../" in base_path or "/./" in base_path:
-        raise ConfigError(f"--base-path 应为以 / 开头和结尾的网址路径，如 /zwfw/kb/，只含字母、数字和 . _ ~ -，收到“{options.base_path}”")
+    base, base_url = base_path(options.base_path)
     if options.user is not None and not _USER.fullmatch(options.user):
         raise ConfigError(f"--user 应为系统用户名（如 www-data），收到“{options.user}”")
 
@@ -226,8 +245,8 @@ def render(options: Options) -> str:
         command += ["--allow", network]
     if htpasswd and allow:
         command += ["--satisfy", options.satisfy]
-    if base_path != "/":
-        command += ["--base-path", base_path]
+    if base != "/":
+        command += ["--base-path", base]
     if options.user:
         command += ["--user", options.user]
     command += ["--prefix", str(prefix)]
@@ -247,5 +266,6 @@ def render(options: Options) -> str:
         htpasswd=htpasswd,
         allow=allow,
         satisfy=options.satisfy,
-        base_path=base_path,
+        base_path=base,
+        base_url=base_url,
     )

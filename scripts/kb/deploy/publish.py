@@ -6,6 +6,7 @@ Layout of a publishing target ``DIR`` (contract: DESIGN.md, "Deployment")::
     DIR/releases/20260130-140501/public/         mkdocs build
     DIR/releases/20260130-140501/internal/       mkdocs build -f mkdocs.internal.yml
     DIR/releases/.partial-20260130-150002/       a publish under way (never served)
+    DIR/.kb-history                              the releases that were live, oldest first, one a line
     DIR/.kb-publish.lock                         one publish or rollback at a time
 
 A publish checks the knowledge base, builds both editions into a hidden partial
@@ -19,6 +20,16 @@ outright (``kill -9``) leaves a hidden partial folder that the next publish
 removes. Both renames stay inside ``DIR``; ``releases/`` on another file system
 than ``current`` is refused, because a rename across devices is a copy, not an
 atomic switch. The pattern is Capistrano's ``releases/`` + ``current``.
+
+Rollback follows the history of what was live, not the order of the names: a
+publish pushes its release onto ``.kb-history``, a rollback pops the live one and
+points ``current`` at the one below it. So after publish A, publish B, rollback
+(to A), publish C, a rollback goes back to A -- never to B, the release that was
+abandoned. Pruning keeps the last ``keep`` releases of that history (the live one
+is the last) and removes every other release, so it never deletes one a rollback
+would go to. The history is rewritten in one rename after the switch; if the two
+disagree (a crash in between, a target published by an older kb without a
+history, a link changed by hand), ``current`` wins: see :func:`_history`.
 
 Errors are :class:`DeployError` with a Chinese message (and optional detail
 lines); nothing is changed when one is raised before the switch.
@@ -44,6 +55,7 @@ from pathlib import Path
 RELEASES = "releases"
 CURRENT = "current"
 LOCK = ".kb-publish.lock"
+HISTORY = ".kb-history"
 PARTIAL = ".partial-"
 TRASH = ".trash-"
 DEFAULT_KEEP = 5
@@ -225,6 +237,45 @@ def _switch(target: Target, name: str) -> None:
     _fsync_dir(target.root)
 
 
+def _history(target: Target) -> list[str]:
+    """The releases that were live, oldest first, ending with the one ``current`` points at ([]: none).
+
+    Entries whose folder is gone are skipped. When the history does not end with ``current``: if
+    ``current`` is in it, the entries above it are dropped (a rollback that switched but did not get to
+    rewrite the history); if not, ``current`` goes on top (a publish that switched but did not get to
+    write it, or a link changed by hand). A target without a history (published before it existed) is
+    read as before: every release up to ``current`` in the order of their names."""
+    current = target.current_name()
+    if current is None:
+        return []
+    existing = set(target.release_names())
+    path = target.root / HISTORY
+    try:
+        lines = path.read_text(encoding="utf-8").split()
+    except FileNotFoundError:
+        return [name for name in target.release_names() if _order(name) <= _order(current)]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DeployError(f"读不了发布历史 {path}（{exc}）；请检查这个文件，或删掉它（回退将按版本名的先后）。") from None
+    names: list[str] = []
+    for name in lines:
+        if _STAMP.match(name) and name in existing and name not in names:
+            names.append(name)
+    if current in names:
+        return names[:names.index(current) + 1]
+    return names + [current]
+
+
+def _write_history(target: Target, names: list[str]) -> None:
+    """Replace ``.kb-history`` in one rename (a reader never sees half a file)."""
+    temporary = target.root / f"{HISTORY}-{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write("".join(f"{name}\n" for name in names))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target.root / HISTORY)
+    _fsync_dir(target.root)
+
+
 def _remove(path: Path) -> None:
     """Delete a release folder: first renamed aside (hidden), so a half-deleted folder is never a release."""
     trash = path.with_name(TRASH + path.name)
@@ -240,9 +291,10 @@ def _clean_stale(target: Target) -> list[str]:
             if entry.name.startswith((PARTIAL, TRASH)):
                 shutil.rmtree(entry, ignore_errors=True)
                 stale.append(entry.name)
-    for entry in target.root.glob(f".{CURRENT}-*.tmp"):
-        with contextlib.suppress(OSError):
-            entry.unlink()
+    for pattern in (f".{CURRENT}-*.tmp", f"{HISTORY}-*.tmp"):
+        for entry in target.root.glob(pattern):
+            with contextlib.suppress(OSError):
+                entry.unlink()
     return stale
 
 
@@ -325,6 +377,7 @@ def publish(project: Path, to: Path, keep: int = DEFAULT_KEEP, say: Callable[[st
         if stale:
             say(f"清理了上次中断的发布留下的半成品：{'、'.join(stale)}")
         previous = target.current_name()
+        history = _history(target)
         name = _new_stamp(target.release_names(), now())
         partial = target.releases / f"{PARTIAL}{name}"
         release = target.releases / name
@@ -349,7 +402,9 @@ def publish(project: Path, to: Path, keep: int = DEFAULT_KEEP, say: Callable[[st
             if not _points_at(target, name):  # anything short of a switch leaves no trace
                 shutil.rmtree(partial, ignore_errors=True)
                 shutil.rmtree(release, ignore_errors=True)
-        removed = _prune(target, keep)
+        history = (history + [name])[-keep:]
+        _write_history(target, history)
+        removed = _prune(target, history)
     return Published(release=release, previous=previous, removed=removed)
 
 
@@ -357,18 +412,17 @@ def _points_at(target: Target, name: str) -> bool:
     return os.path.islink(target.current) and os.readlink(target.current) == f"{RELEASES}/{name}"
 
 
-def _prune(target: Target, keep: int) -> list[str]:
-    names = target.release_names()
-    current = target.current_name()
-    keep_names = set(names[-keep:]) | {current}
-    removed = [name for name in names if name not in keep_names]
+def _prune(target: Target, history: list[str]) -> list[str]:
+    """Remove every release but those of ``history`` (what a rollback can go back to) and the live one."""
+    keep_names = set(history) | {target.current_name()}
+    removed = [name for name in target.release_names() if name not in keep_names]
     for name in removed:
         _remove(target.releases / name)
     return removed
 
 
 def rollback(to: Path) -> tuple[str, str]:
-    """Point ``current`` at the release before the one it points at; returns (from, to) release names."""
+    """Point ``current`` at the release that was live before it (``.kb-history``); returns (from, to)."""
     target = check_target(to)
     if not target.root.is_dir():
         raise DeployError(f"{target.root} 不存在：这里还没有发布过（kb publish --to {to}）。")
@@ -376,8 +430,10 @@ def rollback(to: Path) -> tuple[str, str]:
         current = target.current_name()
         if current is None:
             raise DeployError(f"{target.current} 不存在：这里还没有发布过，无从回退。")
-        older = [name for name in target.release_names() if _order(name) < _order(current)]
-        if not older:
-            raise DeployError(f"current 指向的 {current} 已是最早的版本，没有更早的版本可以回退。")
-        _switch(target, older[-1])
-        return current, older[-1]
+        history = _history(target)
+        if len(history) < 2:
+            raise DeployError(f"current 指向的 {current} 已是最早的版本，没有更早的版本可以回退"
+                              f"（发布历史 {target.root / HISTORY} 里没有它之前的版本）。")
+        _switch(target, history[-2])
+        _write_history(target, history[:-1])
+        return current, history[-2]

@@ -8,12 +8,13 @@ MkDocs ``File`` objects, and that tests can inspect directly.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
 from typing import Callable, Iterator
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
@@ -36,6 +37,16 @@ VOCAB_SECTIONS = {
 }
 #: Sections only the internal edition has (hand-written pages under them are dropped from the public build).
 INTERNAL_SECTIONS = ("training/", "review/")
+#: Hand-written pages for staff, operators and developers, not for citizens: dropped from the public build
+#: (nav, search, sitemap, files); the README links to them in the repository.
+INTERNAL_PAGES = ("writing.md", "operators.md", "developers.md", "benchmarks.md", "assets/search.png")
+_INTERNAL_LINK = re.compile(r"\[([^\]\n]+)\]\((?:\.\./)*(?:writing|operators|developers|benchmarks)\.md(?:#[^)\s]*)?\)")
+
+
+def unlink_internal_pages(markdown: str) -> str:
+    """A hand-written page of the public edition: a link to one of ``INTERNAL_PAGES`` keeps its words, marked
+    as being in the internal edition, instead of pointing at a page the public site does not have."""
+    return _INTERNAL_LINK.sub(lambda m: f"{m.group(1)}（内部版）", markdown)
 #: Cards per print page: a province's "print all" in one page would be tens of MB.
 PRINT_VOLUME = 200
 #: Classes per training page, and per kind of difficulty in the learning path.
@@ -112,7 +123,33 @@ class SiteSettings:
     today: date | None = None
     #: The centre named on the 一次性告知单 (mkdocs.yml: extra.kb.centre_name).
     centre_name: str = "政务服务中心"
+    #: The edition's full address (mkdocs.yml: site_url): printed cards give full addresses with it.
+    site_url: str = ""
 
+
+#: The placeholder address the project ships with (mkdocs.yml: extra.kb.feedback_url).
+EXAMPLE_FEEDBACK = "kb-feedback@example.gov.cn"
+
+
+def check_feedback_url(url: object) -> str | None:
+    """``extra.kb.feedback_url``: raise ValueError (Chinese) unless it is an https or mailto address;
+    return a warning when it is still an example address (example.gov.cn, example.com …), else None."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError("应为 https:// 或 mailto: 开头的地址")
+    if any(ch.isspace() or ord(ch) < 32 or ch in '<>"\'`\\' for ch in url):
+        raise ValueError(f"“{url}”含空白、控制字符或 < > \" ' ` \\，不能用作链接")
+    parts = urlsplit(url)
+    if parts.scheme == "https" and url.startswith("https://") and parts.hostname:
+        domain = parts.hostname
+    elif parts.scheme == "mailto" and url.startswith("mailto:") and "@" in parts.path:
+        domain = parts.path.rpartition("@")[2]
+    else:
+        raise ValueError(f"“{url}”不是 https:// 或 mailto: 开头的地址（只接受这两种，如 "
+                         "mailto:kb@zwfw.example.cn 或 https://zwfw.example.cn/feedback）")
+    if domain.lower().split(".")[0] == "example" or ".example." in f".{domain.lower()}":
+        return (f"extra.kb.feedback_url 仍是示例地址（{url}）：每页的“纠错 / 反馈”会发到不存在的信箱；"
+                "部署前请改为本中心的纠错信箱或网页（见运维指南）。")
+    return None
 
 class SiteBuilder:
     """The generated pages of one edition: ``plan()`` lists them, ``pages()`` renders them all.
@@ -272,22 +309,30 @@ class SiteBuilder:
             cached = self._versions[view["id"]] = (view, cardversion.version(view, self.edition.internal))
         return cached[1]
 
-    def card_parts(self, view: dict) -> tuple[cardversion.CardVersion, cardfit.CardPlan, str]:
-        """A card's version, its one-sheet plan, and the guide URL it prints."""
+    def printed_address(self, src: str) -> str | None:
+        """The full address of page ``src`` as a sheet of paper gives it (None without ``site_url``)."""
+        if not self.settings.site_url:
+            return None
+        return self.settings.site_url.rstrip("/") + "/" + self.urls.url(src)
+
+    def card_parts(self, view: dict) -> tuple[cardversion.CardVersion, cardfit.CardPlan, str, str]:
+        """A card's version, its one-sheet plan, and the guide and check-page addresses it prints: full
+        addresses with ``site_url``; without it, where to search for the guide."""
         internal = self.edition.internal
         version = self.card_version_of(view)
-        guide_url = self.urls.url(guide_src(view["id"]))
+        guide_url = self.printed_address(guide_src(view["id"])) or f"在“{self.settings.site_name}”搜索本卡标题"
+        check_url = self.printed_address(CARD_CHECK_SRC) or self.urls.url(CARD_CHECK_SRC)
         plan = cardfit.plan(view, internal=internal, site_name=self.settings.site_name, code=version.printed,
-                            guide_url=guide_url, pending=self._pending_laws)
-        return version, plan, guide_url
+                            guide_url=guide_url, pending=self._pending_laws, check_url=check_url)
+        return version, plan, guide_url, check_url
 
     def card_html(self, view: dict) -> Markup:
         """One card's <article>: the same on its own page and in every batch (rendered once per view)."""
         cached = self._cards.get(id(view))
         if cached is None or cached[0] is not view:
-            version, plan, guide_url = self.card_parts(view)
+            version, plan, guide_url, check_url = self.card_parts(view)
             cached = self._cards[id(view)] = (view, Markup(self.renderer.render(
-                "_card.html.j2", r=view, version=version, plan=plan, guide_url=guide_url)))
+                "_card.html.j2", r=view, version=version, plan=plan, guide_url=guide_url, check_url=check_url)))
         return cached[1]
 
     def card_versions(self, views: list[dict]) -> Iterator[Planned]:
@@ -307,7 +352,8 @@ class SiteBuilder:
             version = self.card_version_of(view)
             cards[view["id"]] = {"title": view["title"], "code": version.code, "since": version.since,
                                  "sections": [list(s) for s in version.sections]}
-        data = {"public_sections": cardversion.PUBLIC_SECTIONS, "cards": cards}
+        data = {"public_sections": cardversion.PUBLIC_SECTIONS, "all_sections": len(cardversion.SECTIONS),
+                "internal_label": cardversion.SECTIONS[-1][1], "cards": cards}
         return Page(card_versions_src(name), f"kbCardVersions({json.dumps(data, ensure_ascii=False, sort_keys=True)});\n")
 
     def notice(self, view: dict) -> Page:

@@ -25,6 +25,12 @@ import yaml
 MARKDOWN_ENDINGS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 
 
+def percent_encoded(url: str) -> str:
+    """``url`` with every character a URL may not hold as it is (a sub-path like ``/政务/kb/``) percent-encoded
+    as UTF-8, so that sitemap.xml and the canonical links hold valid URLs; escapes already there are kept."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
 def guide_src(record_id: str) -> str:
     return f"guides/{record_id}.md"
 
