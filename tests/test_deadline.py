@@ -6,11 +6,16 @@ import chinese_calendar
 import pytest
 
 from conftest import make_project, mkdocs_build, run_kb
-from kb.calendar import official
+from kb.calendar import official, statutory_holidays
 from kb.deadline import Due, chain, due, long_date
 
 CAL = official()
 D = date.fromisoformat
+#: The first year the installed chinesecalendar does not cover (read from the package, not written down:
+#: its swapped working days are not known, its statutory holidays are), and the first year past the
+#: lunar calendar's range (nothing but Monday-Friday is known there).
+PENDING = CAL.last_year + 1
+UNKNOWN = CAL.statutory_until + 1
 
 
 def wd(n):
@@ -73,17 +78,24 @@ def test_working_days_agree_with_chinesecalendar_for_every_day_of_2026():
             assert due(start, wd(n)).date == day, (start, n)
 
 
-def test_a_year_the_calendar_does_not_cover_is_counted_monday_to_friday_and_named():
-    result = due(D("2026-12-29"), wd(5))
-    assert result == Due(D("2027-01-05"), (2027,))  # 12-30, 12-31, 01-01 (Fri), 01-04, 01-05
-    assert due(D("2026-12-20"), cd(20)).uncovered == (2027,)
-    assert due(D("2026-12-20"), cd(5)).uncovered == ()
+def test_the_issue_case_new_years_day_2027_is_not_a_working_day():
+    # 12-30, 12-31, 01-01 (元旦, a Friday: not counted), 01-04, 01-05, 01-06
+    assert due(D("2026-12-29"), wd(5)).date == D("2027-01-06")
+
+
+def test_a_year_the_calendar_does_not_cover_counts_the_statutory_holidays_and_is_named():
+    holidays = {d for d, _ in statutory_holidays(PENDING)}
+    after_new_year = next(d for d in (date(PENDING, 1, 2) + timedelta(days=i) for i in range(7))
+                          if d.weekday() < 5 and d not in holidays)
+    assert due(date(PENDING - 1, 12, 31), wd(1)) == Due(after_new_year, (PENDING,))  # 元旦 skipped
+    spring = sorted(d for d, name in statutory_holidays(PENDING) if name == "春节")
+    eve = spring[0]
+    mon_fri = [d for d in (eve + timedelta(days=i) for i in range(15)) if d.weekday() < 5 and d not in holidays]
+    assert due(eve - timedelta(days=1), wd(3)) == Due(mon_fri[2], (PENDING,))  # 除夕 to 初三 skipped
+    assert due(date(PENDING - 1, 12, 20), cd(20)).uncovered == (PENDING,)
+    assert due(date(PENDING - 1, 12, 20), cd(5)).uncovered == ()
     assert due(D("2003-12-31"), wd(1)) == Due(D("2004-01-02"), ())  # 2004-01-01 is a holiday; 2003 never looked at
-
-
-def test_steps_are_taken_one_after_another():
-    steps = chain(D("2026-09-29"), ["即办", wd(1), cd(3), wd(2)])
-    assert [s.date.isoformat() for s in steps] == ["2026-09-29", "2026-09-30", "2026-10-08", "2026-10-10"]
+    assert due(date(UNKNOWN - 1, 12, 31), wd(1)).uncovered == (UNKNOWN,)
 
 
 @pytest.mark.parametrize("limit", [{"value": 0, "unit": "工作日"}, {"value": 5, "unit": "周"}, "当天", {"value": True, "unit": "工作日"}])
@@ -106,9 +118,15 @@ def test_kb_deadline_prints_the_date():
 
 
 def test_kb_deadline_warns_past_the_calendar():
-    result = run_kb("deadline", "2026-12-29", "5", "工作日")
-    assert result.returncode == 0 and result.stdout.startswith("2027-01-05")
-    assert "2027 年的节假日和调休安排尚未收入日历" in result.stderr and "周一至周五" in result.stderr
+    start = date(PENDING - 1, 12, 29)
+    result = run_kb("deadline", start.isoformat(), "5", "工作日")
+    assert result.returncode == 0 and result.stdout.startswith(due(start, wd(5)).date.isoformat())
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"注意：{PENDING} 年的调休上班日和补假日尚未公布")
+    assert "《全国年节及纪念日放假办法》" in lines[0] and "元旦" in lines[0]
+    result = run_kb("deadline", f"{UNKNOWN - 1}-12-30", "5", "工作日")
+    assert result.returncode == 0
+    assert f"注意：{UNKNOWN} 年超出" in result.stderr and "周一至周五" in result.stderr
 
 
 @pytest.mark.parametrize("args, message", [
@@ -151,10 +169,16 @@ def set_accepted(page, day: str):
     page.dispatch_event("[data-kb-accepted]", "change")
 
 
+def span(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
 @pytest.mark.browser
 def test_the_page_and_python_agree_on_every_start_day_and_unit(guide):
     _, page = guide
-    starts = [(date(2025, 12, 1) + timedelta(days=i)).isoformat() for i in range(427)]  # 2025-12-01 .. 2027-01-31
+    starts = (span(date(2025, 12, 1), date(2027, 1, 31))  # across the package's years
+              + span(date(PENDING - 1, 12, 1), date(PENDING + 1, 1, 31))  # the whole first year not covered
+              + span(date(UNKNOWN - 1, 11, 1), date(UNKNOWN, 1, 31)))  # out of the lunar calendar's range
     got = page.page.evaluate(
         "([starts, units]) => starts.map(s => units.map(u => window.kbDeadline.due(s, u)))", [starts, UNITS])
     compared = 0
@@ -163,7 +187,7 @@ def test_the_page_and_python_agree_on_every_start_day_and_unit(guide):
             expected = due(D(start), limit)
             assert answer == {"date": expected.date.isoformat(), "uncovered": list(expected.uncovered)}, (start, limit)
             compared += 1
-    assert compared == 427 * len(UNITS) == 8967
+    assert compared == len(starts) * len(UNITS) > 17_000
 
 
 @pytest.mark.browser
@@ -179,10 +203,31 @@ def test_the_panel_shows_the_total_the_other_limits_and_each_step(guide):
     assert p.locator("[data-kb-calendar-warning]").is_hidden()
     set_accepted(p, "2026-12-29")
     warning = p.locator("[data-kb-calendar-warning]")
-    assert warning.is_visible() and "2027 年" in warning.inner_text() and "尚未收入" in warning.inner_text()
-    assert p.get_attribute("[data-kb-due-total]", "datetime") == "2027-03-01"  # 02-27 is a Saturday, counted Mon-Fri
+    assert warning.is_visible() == (not CAL.covers(D("2027-01-01")))
+    assert p.get_attribute("[data-kb-due-total]", "datetime") == "2027-03-01"  # 02-27 is a Saturday
     set_accepted(p, "2026-10-03")
     assert p.locator("[data-kb-calendar-warning]").is_hidden()
+
+
+@pytest.mark.browser
+def test_the_panel_in_a_year_whose_swapped_working_days_are_not_yet_published(guide):
+    _, page = guide
+    p = page.page
+    warning = p.locator("[data-kb-calendar-warning]")
+    eve = min(d for d, name in statutory_holidays(PENDING) if name == "春节")
+    accepted = eve - timedelta(days=1)
+    set_accepted(p, accepted.isoformat())  # the day before 除夕, in a year the package does not cover
+    extra = p.get_attribute('[data-kb-due-extra="1"]', "datetime")  # 3 工作日
+    assert extra == due(accepted, wd(3)).date.isoformat()
+    mon_fri = [d for d in (accepted + timedelta(days=i) for i in range(1, 10)) if d.weekday() < 5]
+    assert D(extra) > mon_fri[2]  # 除夕 to 初三 are rest days, not Monday-Friday working days
+    assert warning.is_visible()
+    text = warning.inner_text()
+    assert f"{PENDING} 年的调休上班日和补假日尚未公布" in text and "《全国年节及纪念日放假办法》" in text
+    assert p.locator("[data-kb-calendar-unknown]").is_hidden()
+    set_accepted(p, f"{UNKNOWN - 1}-12-30")  # past the lunar calendar's range: Monday-Friday, and said so
+    assert p.locator("[data-kb-calendar-unknown]").is_visible()
+    assert f"{UNKNOWN} 年超出" in warning.inner_text() and "周一至周五" in warning.inner_text()
 
 
 @pytest.mark.browser

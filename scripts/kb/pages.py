@@ -251,8 +251,12 @@ class SiteBuilder:
         return {
             "accepted": accepted.isoformat(),
             "rows": rows,
-            "uncovered": deadline.uncovered_years([total, *extras, *steps]),
+            "uncovered": (uncovered := deadline.uncovered_years([total, *extras, *steps])),
+            "pending": [y for y in uncovered if cal.pending(y)],
+            "unknown": [y for y in uncovered if not cal.pending(y)],
             "calendar": cal,
+            "law": calendar.LAW,
+            "law_holidays": calendar.LAW_HOLIDAYS,
         }
 
     def _due(self, start: date, limit) -> deadline.Due:

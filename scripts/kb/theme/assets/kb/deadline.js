@@ -2,7 +2,9 @@
 // committed limit ([data-kb-due-total]), of other limits ([data-kb-due-extra]) and of each step taken one
 // after another ([data-kb-due-step]). The rules are those of scripts/kb/deadline.py, over the table
 // scripts/kb/calendar.py writes to assets/kb/calendar.js (window.KB_CALENDAR); tests compare the two
-// for every day of a year. Nothing is stored or sent.
+// for every day of a year. Nothing is stored or sent. A year without its State Council notice counts the
+// statutory holidays the table carries for it (up to table.statutory_until) and Monday-Friday otherwise, and
+// the panel says which years.
 (function () {
   "use strict";
 
@@ -29,13 +31,17 @@
     this.rest = new Set(table.rest);
     this.work = new Set(table.work);
     this.source = table.source || "";
+    this.statutoryUntil = table.statutory_until || 0;
   }
   Calendar.prototype.covers = function (day) {
     var y = yearOf(day);
     return y >= this.first && y <= this.last;
   };
+  // A year without its notice yet: the statutory holidays are in `rest`, the swaps are not known.
+  Calendar.prototype.pending = function (year) {
+    return year > this.last && year <= this.statutoryUntil;
+  };
   Calendar.prototype.isWorkday = function (day) {
-    if (!this.covers(day)) return weekdayOf(day) < 5;
     var iso = isoOf(day);
     if (this.work.has(iso)) return true;
     return weekdayOf(day) < 5 && !this.rest.has(iso);
@@ -130,15 +136,20 @@
       start = result.day;
     });
     var warning = panel.querySelector("[data-kb-calendar-warning]");
+    if (!warning) return;
     var list = Object.keys(years).map(Number).sort();
-    if (warning) {
-      if (list.length) {
-        warning.querySelector("[data-kb-calendar-years]").textContent = list.join("、");
-        warning.hidden = false;
-      } else {
-        warning.hidden = true;
-      }
+    var pending = list.filter(function (y) { return cal.pending(y); });
+    var unknown = list.filter(function (y) { return !cal.pending(y); });
+    function part(selector, years, yearsSelector) {
+      var el = warning.querySelector(selector);
+      if (!el) return false;
+      if (yearsSelector) el.querySelector(yearsSelector).textContent = years.join("、");
+      el.hidden = !years.length;
+      return !el.hidden;
     }
+    var shown = part("[data-kb-calendar-pending]", pending, "[data-kb-calendar-years]");
+    shown = part("[data-kb-calendar-unknown]", unknown, "[data-kb-calendar-unknown-years]") || shown;
+    warning.hidden = !shown;
   }
 
   function todayIso() {
