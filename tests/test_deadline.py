@@ -7,7 +7,7 @@ import pytest
 
 from conftest import make_project, mkdocs_build, run_kb
 from kb.calendar import official, statutory_holidays
-from kb.deadline import Due, chain, due, long_date
+from kb.deadline import DateOutOfRange, Due, chain, due, long_date
 
 CAL = official()
 D = date.fromisoformat
@@ -98,6 +98,21 @@ def test_a_year_the_calendar_does_not_cover_counts_the_statutory_holidays_and_is
     assert due(date(UNKNOWN - 1, 12, 31), wd(1)).uncovered == (UNKNOWN,)
 
 
+def test_a_last_day_after_the_year_9999_is_refused():
+    for limit in (cd(1), wd(1), hours(25)):
+        with pytest.raises(DateOutOfRange) as caught:
+            due(D("9999-12-31"), limit)
+        assert "9999-12-31" in str(caught.value)
+    assert isinstance(DateOutOfRange("x"), ValueError)
+    assert due(D("9999-12-31"), "即办").date == D("9999-12-31")
+    assert due(D("9999-12-30"), cd(1)) == Due(D("9999-12-31"), (9999,))  # a Friday
+
+
+def test_steps_are_taken_one_after_another():
+    steps = chain(D("2026-09-29"), ["即办", wd(1), cd(3), wd(2)])
+    assert [s.date.isoformat() for s in steps] == ["2026-09-29", "2026-09-30", "2026-10-08", "2026-10-10"]
+
+
 @pytest.mark.parametrize("limit", [{"value": 0, "unit": "工作日"}, {"value": 5, "unit": "周"}, "当天", {"value": True, "unit": "工作日"}])
 def test_bad_limits_are_refused(limit):
     with pytest.raises(ValueError):
@@ -127,6 +142,14 @@ def test_kb_deadline_warns_past_the_calendar():
     result = run_kb("deadline", f"{UNKNOWN - 1}-12-30", "5", "工作日")
     assert result.returncode == 0
     assert f"注意：{UNKNOWN} 年超出" in result.stderr and "周一至周五" in result.stderr
+
+
+def test_kb_deadline_past_the_year_9999_is_a_clear_usage_error():
+    result = run_kb("deadline", "9999-12-31", "1", "自然日")
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.startswith("错误：") and "9999-12-31" in result.stderr and "超出" in result.stderr
+    result = run_kb("deadline", "9999-12-31", "即办")
+    assert result.returncode == 0 and result.stdout.startswith("9999-12-31")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -178,16 +201,22 @@ def test_the_page_and_python_agree_on_every_start_day_and_unit(guide):
     _, page = guide
     starts = (span(date(2025, 12, 1), date(2027, 1, 31))  # across the package's years
               + span(date(PENDING - 1, 12, 1), date(PENDING + 1, 1, 31))  # the whole first year not covered
-              + span(date(UNKNOWN - 1, 11, 1), date(UNKNOWN, 1, 31)))  # out of the lunar calendar's range
+              + span(date(UNKNOWN - 1, 11, 1), date(UNKNOWN, 1, 31))  # out of the lunar calendar's range
+              + span(date(9999, 10, 1), date(9999, 12, 31)))  # the last days a date can have
     got = page.page.evaluate(
         "([starts, units]) => starts.map(s => units.map(u => window.kbDeadline.due(s, u)))", [starts, UNITS])
-    compared = 0
+    compared = refused = 0
     for start, row in zip(starts, got):
         for limit, answer in zip(UNITS, row):
-            expected = due(D(start), limit)
+            try:
+                expected = due(D(start), limit)
+            except DateOutOfRange:
+                assert answer["date"] is None, (start, limit, answer)
+                refused += 1
+                continue
             assert answer == {"date": expected.date.isoformat(), "uncovered": list(expected.uncovered)}, (start, limit)
             compared += 1
-    assert compared == len(starts) * len(UNITS) > 17_000
+    assert compared + refused == len(starts) * len(UNITS) and refused > 0 and compared > 17_000
 
 
 @pytest.mark.browser
@@ -228,6 +257,20 @@ def test_the_panel_in_a_year_whose_swapped_working_days_are_not_yet_published(gu
     set_accepted(p, f"{UNKNOWN - 1}-12-30")  # past the lunar calendar's range: Monday-Friday, and said so
     assert p.locator("[data-kb-calendar-unknown]").is_visible()
     assert f"{UNKNOWN} 年超出" in warning.inner_text() and "周一至周五" in warning.inner_text()
+
+
+@pytest.mark.browser
+def test_the_panel_refuses_a_last_day_after_the_year_9999(guide):
+    _, page = guide
+    p = page.page
+    assert p.get_attribute("[data-kb-accepted]", "max") == "9999-12-31"
+    set_accepted(p, "9999-12-31")
+    total = p.locator("[data-kb-due-total]")
+    assert total.get_attribute("datetime") is None
+    assert "超出" in total.inner_text() and "10000" not in p.inner_text("[data-kb-deadline]")
+    assert p.get_attribute('[data-kb-due-step="1"]', "datetime") == "9999-12-31"  # 即办: the same day
+    set_accepted(p, "2026-09-29")
+    assert p.get_attribute("[data-kb-due-total]", "datetime") == "2026-11-30"
 
 
 @pytest.mark.browser

@@ -291,10 +291,10 @@ def deadline(args: tuple[str, ...]) -> None:
     \b
     例：kb deadline 2026-09-29 5 工作日   →  2026-10-12（星期一）
         kb deadline 2026-04-30 即办
-    退出码：0 成功，2 参数有误。
+    退出码：0 成功，2 参数有误（含最后一天超出 9999-12-31）。
     """
     from .calendar import official
-    from .deadline import IMMEDIATE, MAX_VALUE, UNITS, due, uncovered_notes, weekday_name
+    from .deadline import IMMEDIATE, MAX_VALUE, UNITS, DateOutOfRange, due, uncovered_notes, weekday_name
 
     usage = f"用法：kb deadline FROM N UNIT，例如 kb deadline 2026-09-29 5 工作日（UNIT 可选：{'、'.join(UNITS)}；当场办理写 {IMMEDIATE}）"
     if len(args) not in (2, 3):
@@ -317,7 +317,10 @@ def deadline(args: tuple[str, ...]) -> None:
             _fail(f"时限数值“{number}”不对，应为 1 到 {MAX_VALUE} 的整数", EXIT_USAGE)
         limit = {"value": int(number), "unit": unit}
     calendar = official()
-    result = due(accepted, limit, calendar)
+    try:
+        result = due(accepted, limit, calendar)
+    except DateOutOfRange as exc:
+        _fail(str(exc), EXIT_USAGE)
     click.echo(f"{result.date.isoformat()}（{weekday_name(result.date)}）")
     for note in uncovered_notes(result.uncovered, calendar):
         click.echo(note, err=True)

@@ -26,6 +26,9 @@ A day in a year the calendar does not cover is counted Monday–Friday less the
 holidays the law fixes (``kb.calendar``: ``pending`` years), or Monday–Friday alone
 past the lunar calendar's range; the years concerned come back in ``Due.uncovered``
 so that the reader can be told (``uncovered_notes``).
+
+Dates end at 9999-12-31 (Python's and the page's): a period that would end after
+it raises ``DateOutOfRange``, never an ``OverflowError`` or a year 10000.
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ IMMEDIATE = "即办"
 MAX_VALUE = 3650
 
 _ONE_DAY = timedelta(days=1)
+
+
+class DateOutOfRange(ValueError):
+    """The last day would fall after 9999-12-31; the message is Chinese and names the acceptance day."""
 
 
 @dataclass(frozen=True)
@@ -73,18 +80,22 @@ def due(accepted: date, limit: str | dict, calendar: HolidayCalendar | None = No
         return calendar.is_workday(day)
 
     day = accepted
-    if unit == WORKING_DAYS:
-        left = value
-        while left > 0:
-            day += _ONE_DAY
-            if workday(day):
-                left -= 1
-    elif unit == CALENDAR_DAYS:
-        day = accepted + timedelta(days=value)
-        while not workday(day):
-            day += _ONE_DAY
-    else:  # HOURS
-        day = accepted + timedelta(days=math.ceil(value / 24))
+    try:
+        if unit == WORKING_DAYS:
+            left = value
+            while left > 0:
+                day += _ONE_DAY
+                if workday(day):
+                    left -= 1
+        elif unit == CALENDAR_DAYS:
+            day = accepted + timedelta(days=value)
+            while not workday(day):
+                day += _ONE_DAY
+        else:  # HOURS
+            day = accepted + timedelta(days=math.ceil(value / 24))
+    except OverflowError:
+        raise DateOutOfRange(f"从受理日期 {accepted.isoformat()} 起算 {value} {unit}，最后一天超出可计算的日期范围"
+                             f"（最晚到 {date.max.isoformat()}）") from None
     return Due(day, tuple(sorted(uncovered)))
 
 
