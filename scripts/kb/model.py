@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import calendar as holiday_calendar
 from . import clock
-from .load import Document, Sources, load_sources
+from .load import REGISTRY_DIR, REGISTRY_FILES, Document, Sources, load_sources, read_document
 from .report import Problem, sort_problems
-from .validate import check_sources
+from .validate import Checker, check_sources
 
 STATUS_NAMES = {"draft": "草稿", "published": "已发布", "retired": "已停用"}
 
@@ -64,9 +65,16 @@ class KnowledgeBase:
     registry_docs: dict[str, Document] = field(default_factory=dict)  # for the lines of registry warnings
     #: the variant-character table: [{standard, variants: [...]}, ...]
     variants: list[dict] = field(default_factory=list)
+    #: the State Council notices registered locally (solutions/_registry/holidays.yml): [{year, doc_number, ...}]
+    holiday_notices: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_id = {r.id: r for r in self.records}
+
+    @property
+    def calendar(self) -> holiday_calendar.HolidayCalendar:
+        """The working-day calendar: the packages' and the notices registered here (kb.calendar.build)."""
+        return holiday_calendar.build(notices_of(self.holiday_notices))
 
     def record(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
@@ -103,7 +111,29 @@ def build_model(sources: Sources) -> KnowledgeBase:
     records = sorted((Record(doc.data, doc) for doc in sources.records), key=lambda r: r.id)
     synonyms = registry.get("synonyms", {}).get("synonyms", []) if registry.get("synonyms") else []
     variants = (registry.get("variants") or {}).get("variants", [])
-    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms, dict(sources.registry), variants)
+    notices = (registry.get("holidays") or {}).get("notices", [])
+    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms, dict(sources.registry), variants,
+                         notices)
+
+
+def notices_of(entries: list[dict]) -> tuple[holiday_calendar.Notice, ...]:
+    return tuple(holiday_calendar.Notice.from_entry(entry) for entry in entries)
+
+
+def project_calendar(root: Path | str) -> tuple[holiday_calendar.HolidayCalendar, list[Problem]]:
+    """The calendar for the project under ``root`` without reading its records (``kb deadline``): the packages'
+    and the notices of ``solutions/_registry/holidays.yml`` when there is one, or its problems (then the
+    packages' calendar alone)."""
+    root = Path(root)
+    path = root / REGISTRY_DIR / REGISTRY_FILES["holidays"]
+    if not path.is_file():
+        return holiday_calendar.official(), []
+    doc = read_document(path, root)
+    checker = Checker(Sources(root=root, registry={"holidays": doc}))
+    checker.check_registry()
+    if checker.problems:
+        return holiday_calendar.official(), sort_problems(checker.problems)
+    return holiday_calendar.build(notices_of((doc.data or {}).get("notices", []))), []
 
 
 @dataclass

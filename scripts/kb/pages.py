@@ -227,7 +227,7 @@ class SiteBuilder:
         The page's script recomputes the dates for the day it is opened (or the day typed in);
         these are what a reader without scripts sees, and what tests compare the script with.
         """
-        cal = calendar.official()
+        cal = self.kb.calendar
         accepted = self.today
         due = self._due
         total = due(accepted, view["time_limit"])
@@ -260,11 +260,11 @@ class SiteBuilder:
         }
 
     def _due(self, start: date, limit) -> deadline.Due:
-        """deadline.due over the official calendar, remembered: a province's guides share their limits."""
+        """deadline.due over the project's calendar, remembered: a province's guides share their limits."""
         key = (start, limit) if isinstance(limit, str) else (start, limit["unit"], limit["value"])
         found = self._dues.get(key)
         if found is None:
-            found = self._dues[key] = deadline.due(start, limit, calendar.official())
+            found = self._dues[key] = deadline.due(start, limit, self.kb.calendar)
         return found
 
     def card_version_of(self, view: dict) -> cardversion.CardVersion:
@@ -325,7 +325,7 @@ class SiteBuilder:
                           public_sections=cardversion.PUBLIC_SECTIONS, buckets=cardversion.BUCKETS)
 
     def calendar_asset(self) -> Planned:
-        return Planned(CALENDAR_SRC, frozenset(), lambda: Page(CALENDAR_SRC, calendar.official().script()))
+        return Planned(CALENDAR_SRC, frozenset(), lambda: Page(CALENDAR_SRC, self.kb.calendar.script()))
 
     def row(self, template: str, view: dict, page_src: str, entry: dict | None = None, flag=None) -> Markup:
         """A guide's row in a table of guides (listings, legal sources): rendered once per guide, link
