@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import chinese_calendar
 
 from conftest import ROOT, fixture_copy, registry_only, run_kb
-from kb.calendar import build, official, statutory_holidays
+from kb.calendar import Notice, build, for_notices, official, project_calendar, statutory_holidays
 from kb.deadline import due
-from kb.model import load_knowledge_base, notices_of, project_calendar
+from kb.model import load_knowledge_base
 
 CAL = official()
 PENDING = CAL.last_year + 1  # the first year the installed package does not cover (read from it)
@@ -47,7 +47,7 @@ def test_a_registered_notice_is_counted_the_day_it_is_published(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
     loaded = load_knowledge_base(root)
-    cal = loaded.kb.calendar
+    cal = for_notices(loaded.kb.holiday_notices)
     assert cal.covers(date(PENDING, 6, 1)) and cal.last_year == PENDING and not cal.pending(PENDING)
     assert cal.pending(PENDING + 1) and cal.statutory_until == CAL.statutory_until
     assert not cal.is_workday(bridge) and CAL.is_workday(bridge)  # the notice's bridging day
@@ -61,7 +61,7 @@ def test_a_registered_notice_is_counted_the_day_it_is_published(tmp_path):
 
     builder = SiteBuilder(Edition("public", loaded.kb), SiteSettings(today=date(PENDING, 9, 30)))
     assert builder.calendar_asset().render().content == cal.script()
-    assert builder.deadline_panel(builder.edition.views[0])["calendar"] is cal
+    assert builder.calendar is cal and builder.deadline_panel(builder.edition.views[0])["calendar"] is cal
 
     # kb deadline reads it: no warning for that year, the swapped Saturday counts
     before = saturday - timedelta(days=1)
@@ -80,7 +80,7 @@ def test_the_documented_example_is_the_real_2026_notice_and_agrees_with_the_pack
     write(root, example)
     result = run_kb("--root", str(root), "check")
     assert result.returncode == 0, result.stdout
-    notice = notices_of(load_knowledge_base(root).kb.holiday_notices)[0]
+    notice = Notice.from_entry(load_knowledge_base(root).kb.holiday_notices[0])
     for day in (date(2026, 1, 1) + timedelta(days=i) for i in range(365)):
         assert notice.is_workday(day) == chinese_calendar.is_workday(day), day
     assert build((notice,)) == CAL  # a year the package has changes nothing

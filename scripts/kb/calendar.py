@@ -219,3 +219,199 @@ def build(notices: tuple[Notice, ...] = ()) -> HolidayCalendar:
 def official() -> HolidayCalendar:
     """The calendar of the installed packages, without local notices."""
     return build(())
+
+
+def for_notices(entries: list[dict]) -> HolidayCalendar:
+    """The calendar with the notices of a knowledge base's ``holidays.yml`` (``KnowledgeBase.holiday_notices``)."""
+    return build(tuple(Notice.from_entry(entry) for entry in entries))
+
+
+def project_calendar(root) -> tuple[HolidayCalendar, list]:
+    """The calendar for the project under ``root`` without reading its records (``kb deadline``): the packages'
+    and the notices of ``solutions/_registry/holidays.yml`` when there is one — or, when that file has problems,
+    the packages' calendar and the problems (the lines ``kb check`` prints)."""
+    from pathlib import Path
+
+    from .load import REGISTRY_DIR, REGISTRY_FILES, Sources, read_document
+    from .report import sort_problems
+    from .validate import Checker
+
+    root = Path(root)
+    path = root / REGISTRY_DIR / REGISTRY_FILES["holidays"]
+    if not path.is_file():
+        return official(), []
+    doc = read_document(path, root)
+    checker = Checker(Sources(root=root, registry={"holidays": doc}))
+    checker.check_registry()
+    problems = checker.problems + notice_problems(doc)
+    if problems:
+        return official(), sort_problems(problems)
+    return for_notices(doc.data["notices"]), []
+
+
+def notice_problems(doc) -> list:
+    """What ``kb check`` says about the notices of ``holidays.yml`` beyond its schema (``_NoticeCheck``);
+    ``doc`` is the file as read (``kb.load.Document``), None when the project has none."""
+    if doc is None or not isinstance(doc.data, dict):
+        return []
+    check = _NoticeCheck()
+    check.check(doc)
+    return check.problems
+
+
+#: A holiday span of a notice longer than this is a typing mistake (the longest so far: ten days, 2020's 春节).
+MAX_HOLIDAY_SPAN = 20
+#: Days reported one by one when a registered notice disagrees with the package (then a count).
+MAX_DISAGREEMENTS = 10
+
+
+def _weekday(day: date) -> str:
+    return "星期" + "一二三四五六日"[day.weekday()]
+
+
+def _is_date(value) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+class _NoticeCheck:
+    """The rules of ``holidays.yml`` a schema cannot say (the schema checks each value's form: kb.validate)."""
+
+    def __init__(self):
+        self.problems: list = []
+
+    def check(self, doc) -> None:
+        """The State Council's notices registered locally (kb.calendar.Notice), one per year.
+
+        Every date is real and in the notice's year (a 元旦 span may start in the December before); a span
+        ends after it starts; a swapped working day is a Saturday or Sunday and not also a day off; the
+        days off include every statutory holiday of that year (《全国年节及纪念日放假办法》第二条); a year
+        the package already has must say the same as the package, day by day; the years after the
+        package's follow one another, so that the calendar has no hole.
+        """
+        entries = doc.data.get("notices")
+        if not isinstance(entries, list):
+            return
+        base = package()
+        years: dict[int, int] = {}  # year -> line
+        where: dict[int, tuple] = {}  # year -> path of its year field
+        for index, entry in enumerate(entries):
+            year = entry.get("year") if isinstance(entry, dict) else None
+            if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 9999:
+                continue  # the schema's to report
+            path = ("notices", index, "year")
+            if year in years:
+                self.problems.append(doc.problem(path, f"{year} 年的通知重复（第 {years[year]} 行已登记）"))
+                continue
+            years[year], where[year] = doc.line_of(path), path
+            if year < base.first_year:
+                self.problems.append(doc.problem(path, f"{year} 年早于节假日日历的第一年（{base.first_year} 年），"
+                                                       "办理期限用不到，请删除这一条"))
+                continue
+            days = self._notice_days(doc, index, entry, year)
+            if days is None:
+                continue
+            off, work = days
+            if year in statutory_years():
+                self._notice_against_law(doc, index, year, off)
+            if year <= base.last_year:
+                self._notice_against_package(doc, index, year, off, work, base)
+        expected = base.last_year + 1
+        for year in sorted(y for y in years if y > base.last_year):
+            if year != expected:
+                missing = f"{expected} 年" if expected == year - 1 else f"{expected}–{year - 1} 年"
+                self.problems.append(doc.problem(
+                    where[year], f"缺少 {missing}的通知：节假日日历按年连续收录（{base.source} 收录到 "
+                                 f"{base.last_year} 年），请先登记 {expected} 年的通知"))
+                break
+            expected += 1
+
+    def _notice_days(self, doc, index: int, entry: dict, year: int):
+        """(days off, swapped working days) of one notice, each with the path it is written at; None when a
+        span of days off cannot be read (the schema reports a bad date), so that nothing is checked against
+        a part of it. A swapped working day in error is reported and left out."""
+        holidays = entry.get("holidays")
+        if not isinstance(holidays, list):
+            return None
+        off: dict[date, tuple] = {}
+        work: dict[date, tuple] = {}
+        readable = True
+
+        def in_year(day: date, path: tuple) -> bool:
+            if day.year == year or (day.year == year - 1 and day.month == 12):
+                return True
+            self.problems.append(doc.problem(path, f"{day.isoformat()} 不在 {year} 年：一条通知只安排这一年的节假日"
+                                                   "（元旦假期可从上一年 12 月开始）；请核对年份"))
+            return False
+
+        for number, holiday in enumerate(holidays):
+            path = ("notices", index, "holidays", number)
+            if not isinstance(holiday, dict) or not _is_date(holiday.get("from")) \
+                    or not _is_date(holiday.get("to", holiday.get("from"))):
+                readable = False
+                continue
+            first = date.fromisoformat(holiday["from"])
+            last = date.fromisoformat(holiday.get("to", holiday["from"]))
+            if last < first:
+                self.problems.append(doc.problem(path + ("to",), f"放假结束日期 {last.isoformat()} 早于开始日期 "
+                                                                 f"{first.isoformat()}"))
+                readable = False
+                continue
+            if (last - first).days >= MAX_HOLIDAY_SPAN:
+                self.problems.append(doc.problem(path + ("to",), f"放假区间 {first.isoformat()} 至 {last.isoformat()} "
+                                                                 f"共 {(last - first).days + 1} 天，超过 {MAX_HOLIDAY_SPAN} 天，请核对日期"))
+                readable = False
+                continue
+            if not (in_year(first, path + ("from",)) and in_year(last, path + ("to",))):
+                readable = False
+                continue
+            for offset in range((last - first).days + 1):
+                off.setdefault(first + timedelta(days=offset), path)
+            workdays = holiday.get("workdays")
+            for k, value in enumerate(workdays if isinstance(workdays, list) else []):
+                if not _is_date(value):
+                    continue
+                day, where = date.fromisoformat(value), path + ("workdays", k)
+                if day.weekday() < 5:
+                    self.problems.append(doc.problem(where, f"{value} 是{_weekday(day)}：调休上班日应为周六或周日"
+                                                            "（周一至周五本来就上班），请对照通知核对"))
+                elif in_year(day, where):
+                    work.setdefault(day, where)
+        for day in sorted(set(off) & set(work)):
+            self.problems.append(doc.problem(
+                work.pop(day), f"{day.isoformat()} 同时列为放假（第 {doc.line_of(off[day])} 行的放假区间）和调休上班，"
+                               "同一天只能是其中一种，请对照通知核对"))
+        return (off, work) if readable else None
+
+    def _notice_against_law(self, doc, index: int, year: int, off: dict) -> None:
+        for day, name in statutory_holidays(year):
+            if day not in off:
+                self.problems.append(doc.problem(
+                    ("notices", index, "holidays"),
+                    f"放假安排里缺少 {day.isoformat()}（{name}）：{LAW}第二条规定这一天全体公民放假，"
+                    "通知的放假区间一定包含它；请对照通知核对日期"))
+
+    def _notice_against_package(self, doc, index: int, year: int, off: dict, work: dict, base) -> None:
+        """A year the package has: the notice registered here must say the same, day by day."""
+        days = [date(year, 1, 1) + timedelta(days=i) for i in range((date(year + 1, 1, 1) - date(year, 1, 1)).days)]
+        days = sorted({*days, *(d for d in [*off, *work] if base.covers(d))})
+        differ = []
+        for day in days:
+            mine = day in work or (day.weekday() < 5 and day not in off)
+            if mine != base.is_workday(day):
+                differ.append((day, mine))
+        differ.sort(key=lambda item: (item[0] not in off and item[0] not in work, item[0]))  # its own lines first
+        for day, mine in differ[:MAX_DISAGREEMENTS]:
+            where = off.get(day) or work.get(day) or ("notices", index, "holidays")
+            self.problems.append(doc.problem(
+                where, f"{day.isoformat()}（{_weekday(day)}）本条为{'上班' if mine else '放假'}，而 {base.source} 收录的 "
+                       f"{year} 年安排为{'放假' if mine else '上班'}：请对照国务院办公厅通知核对"
+                       "（日历包已收录这一年，本条也可以删除）"))
+        if len(differ) > MAX_DISAGREEMENTS:
+            self.problems.append(doc.problem(("notices", index, "year"), f"另有 {len(differ) - MAX_DISAGREEMENTS} 天与 "
+                                                                        f"{base.source} 收录的 {year} 年安排不一致"))

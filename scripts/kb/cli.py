@@ -296,7 +296,7 @@ def deadline(ctx: click.Context, args: tuple[str, ...]) -> None:
     退出码：0 成功，1 节假日登记表有误，2 参数有误（含最后一天超出 9999-12-31）。
     """
     from .deadline import IMMEDIATE, MAX_VALUE, UNITS, DateOutOfRange, due, uncovered_notes, weekday_name
-    from .model import project_calendar
+    from .calendar import project_calendar
 
     usage = f"用法：kb deadline FROM N UNIT，例如 kb deadline 2026-09-29 5 工作日（UNIT 可选：{'、'.join(UNITS)}；当场办理写 {IMMEDIATE}）"
     if len(args) not in (2, 3):

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import calendar as holiday_calendar
 from . import clock
-from .load import REGISTRY_DIR, REGISTRY_FILES, Document, Sources, load_sources, read_document
+from .load import Document, Sources, load_sources
 from .report import Problem, sort_problems
-from .validate import Checker, check_sources
+from .validate import check_sources
 
 STATUS_NAMES = {"draft": "草稿", "published": "已发布", "retired": "已停用"}
 
@@ -65,16 +64,12 @@ class KnowledgeBase:
     registry_docs: dict[str, Document] = field(default_factory=dict)  # for the lines of registry warnings
     #: the variant-character table: [{standard, variants: [...]}, ...]
     variants: list[dict] = field(default_factory=list)
-    #: the State Council notices registered locally (solutions/_registry/holidays.yml): [{year, doc_number, ...}]
+    #: the State Council notices registered locally (solutions/_registry/holidays.yml): [{year, doc_number, ...}];
+    #: the calendar they make is kb.calendar.for_notices(holiday_notices)
     holiday_notices: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_id = {r.id: r for r in self.records}
-
-    @property
-    def calendar(self) -> holiday_calendar.HolidayCalendar:
-        """The working-day calendar: the packages' and the notices registered here (kb.calendar.build)."""
-        return holiday_calendar.build(notices_of(self.holiday_notices))
 
     def record(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
@@ -116,26 +111,6 @@ def build_model(sources: Sources) -> KnowledgeBase:
                          notices)
 
 
-def notices_of(entries: list[dict]) -> tuple[holiday_calendar.Notice, ...]:
-    return tuple(holiday_calendar.Notice.from_entry(entry) for entry in entries)
-
-
-def project_calendar(root: Path | str) -> tuple[holiday_calendar.HolidayCalendar, list[Problem]]:
-    """The calendar for the project under ``root`` without reading its records (``kb deadline``): the packages'
-    and the notices of ``solutions/_registry/holidays.yml`` when there is one, or its problems (then the
-    packages' calendar alone)."""
-    root = Path(root)
-    path = root / REGISTRY_DIR / REGISTRY_FILES["holidays"]
-    if not path.is_file():
-        return holiday_calendar.official(), []
-    doc = read_document(path, root)
-    checker = Checker(Sources(root=root, registry={"holidays": doc}))
-    checker.check_registry()
-    if checker.problems:
-        return holiday_calendar.official(), sort_problems(checker.problems)
-    return holiday_calendar.build(notices_of((doc.data or {}).get("notices", []))), []
-
-
 @dataclass
 class Loaded:
     sources: Sources
@@ -160,8 +135,9 @@ def load_knowledge_base(root: Path | str, today: date | str | None = None, check
 def model_sources(sources: Sources, today: date | str | None = None, check_cache: dict | None = None) -> Loaded:
     """Check sources already read and (when clean) model them, with their warnings."""
     from . import advisories
+    from .calendar import notice_problems  # the counter's rules for holidays.yml: the law's days, the package's
 
-    problems = sort_problems(check_sources(sources, check_cache))
+    problems = sort_problems(check_sources(sources, check_cache) + notice_problems(sources.registry.get("holidays")))
     if problems:
         return Loaded(sources, problems, None)
     kb = build_model(sources)

@@ -129,6 +129,8 @@ class SiteBuilder:
         self.urls = edition.urls
         self._versions: dict[str, tuple[dict, cardversion.CardVersion]] = {}
         self._dues: dict[tuple, deadline.Due] = {}
+        #: the working-day calendar: the packages' and the notices of solutions/_registry/holidays.yml
+        self.calendar = calendar.for_notices(self.kb.holiday_notices)
         self.renderer = renderer or Renderer()
         self.renderer.globals.update(
             SOURCES,
@@ -227,7 +229,7 @@ class SiteBuilder:
         The page's script recomputes the dates for the day it is opened (or the day typed in);
         these are what a reader without scripts sees, and what tests compare the script with.
         """
-        cal = self.kb.calendar
+        cal = self.calendar
         accepted = self.today
         due = self._due
         total = due(accepted, view["time_limit"])
@@ -264,7 +266,7 @@ class SiteBuilder:
         key = (start, limit) if isinstance(limit, str) else (start, limit["unit"], limit["value"])
         found = self._dues.get(key)
         if found is None:
-            found = self._dues[key] = deadline.due(start, limit, self.kb.calendar)
+            found = self._dues[key] = deadline.due(start, limit, self.calendar)
         return found
 
     def card_version_of(self, view: dict) -> cardversion.CardVersion:
@@ -325,7 +327,7 @@ class SiteBuilder:
                           public_sections=cardversion.PUBLIC_SECTIONS, buckets=cardversion.BUCKETS)
 
     def calendar_asset(self) -> Planned:
-        return Planned(CALENDAR_SRC, frozenset(), lambda: Page(CALENDAR_SRC, self.kb.calendar.script()))
+        return Planned(CALENDAR_SRC, frozenset(), lambda: Page(CALENDAR_SRC, self.calendar.script()))
 
     def row(self, template: str, view: dict, page_src: str, entry: dict | None = None, flag=None) -> Markup:
         """A guide's row in a table of guides (listings, legal sources): rendered once per guide, link
