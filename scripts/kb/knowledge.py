@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import clock
-from .counter import cardfit
+from .counter import calendar, cardfit
 from .law import advisories
 from .records.load import Sources, load_sources
 from .records.model import Loaded
@@ -40,8 +40,15 @@ def load_knowledge_base(root: Path | str, today: date | str | None = None, check
 
 
 def model_sources(sources: Sources, today: date | str | None = None, check_cache: dict | None = None) -> Loaded:
-    """Check sources already read and (when clean) model them, with their warnings."""
+    """Check sources already read and (when clean) model them, with their warnings.
+
+    Besides the records layer's checks, the counter checks the locally registered holiday notices
+    (``kb.counter.calendar.notice_problems``: the law's days, the package's years); any error means no model.
+    """
     loaded = model.model_sources(sources, check_cache)
+    errors = calendar.notice_problems(sources.registry.get("holidays"))
+    if errors:
+        return Loaded(sources, sort_problems(loaded.problems + errors), None)
     if loaded.kb is not None:
         loaded.warnings = warnings(loaded.kb, clock.today(today))
     return loaded

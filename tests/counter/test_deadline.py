@@ -6,11 +6,16 @@ import chinese_calendar
 import pytest
 
 from conftest import make_project, mkdocs_build, run_kb
-from kb.counter.calendar import official
-from kb.counter.deadline import Due, chain, due, long_date
+from kb.counter.calendar import official, statutory_holidays
+from kb.counter.deadline import DateOutOfRange, Due, chain, due, long_date
 
 CAL = official()
 D = date.fromisoformat
+#: The first year the installed chinesecalendar does not cover (read from the package, not written down:
+#: its swapped working days are not known, its statutory holidays are), and the first year past the
+#: lunar calendar's range (nothing but Monday-Friday is known there).
+PENDING = CAL.last_year + 1
+UNKNOWN = CAL.statutory_until + 1
 
 
 def wd(n):
@@ -73,12 +78,34 @@ def test_working_days_agree_with_chinesecalendar_for_every_day_of_2026():
             assert due(start, wd(n)).date == day, (start, n)
 
 
-def test_a_year_the_calendar_does_not_cover_is_counted_monday_to_friday_and_named():
-    result = due(D("2026-12-29"), wd(5))
-    assert result == Due(D("2027-01-05"), (2027,))  # 12-30, 12-31, 01-01 (Fri), 01-04, 01-05
-    assert due(D("2026-12-20"), cd(20)).uncovered == (2027,)
-    assert due(D("2026-12-20"), cd(5)).uncovered == ()
+def test_the_issue_case_new_years_day_2027_is_not_a_working_day():
+    # 12-30, 12-31, 01-01 (元旦, a Friday: not counted), 01-04, 01-05, 01-06
+    assert due(D("2026-12-29"), wd(5)).date == D("2027-01-06")
+
+
+def test_a_year_the_calendar_does_not_cover_counts_the_statutory_holidays_and_is_named():
+    holidays = {d for d, _ in statutory_holidays(PENDING)}
+    after_new_year = next(d for d in (date(PENDING, 1, 2) + timedelta(days=i) for i in range(7))
+                          if d.weekday() < 5 and d not in holidays)
+    assert due(date(PENDING - 1, 12, 31), wd(1)) == Due(after_new_year, (PENDING,))  # 元旦 skipped
+    spring = sorted(d for d, name in statutory_holidays(PENDING) if name == "春节")
+    eve = spring[0]
+    mon_fri = [d for d in (eve + timedelta(days=i) for i in range(15)) if d.weekday() < 5 and d not in holidays]
+    assert due(eve - timedelta(days=1), wd(3)) == Due(mon_fri[2], (PENDING,))  # 除夕 to 初三 skipped
+    assert due(date(PENDING - 1, 12, 20), cd(20)).uncovered == (PENDING,)
+    assert due(date(PENDING - 1, 12, 20), cd(5)).uncovered == ()
     assert due(D("2003-12-31"), wd(1)) == Due(D("2004-01-02"), ())  # 2004-01-01 is a holiday; 2003 never looked at
+    assert due(date(UNKNOWN - 1, 12, 31), wd(1)).uncovered == (UNKNOWN,)
+
+
+def test_a_last_day_after_the_year_9999_is_refused():
+    for limit in (cd(1), wd(1), hours(25)):
+        with pytest.raises(DateOutOfRange) as caught:
+            due(D("9999-12-31"), limit)
+        assert "9999-12-31" in str(caught.value)
+    assert isinstance(DateOutOfRange("x"), ValueError)
+    assert due(D("9999-12-31"), "即办").date == D("9999-12-31")
+    assert due(D("9999-12-30"), cd(1)) == Due(D("9999-12-31"), (9999,))  # a Friday
 
 
 def test_steps_are_taken_one_after_another():
@@ -106,9 +133,23 @@ def test_kb_deadline_prints_the_date():
 
 
 def test_kb_deadline_warns_past_the_calendar():
-    result = run_kb("deadline", "2026-12-29", "5", "工作日")
-    assert result.returncode == 0 and result.stdout.startswith("2027-01-05")
-    assert "2027 年的节假日和调休安排尚未收入日历" in result.stderr and "周一至周五" in result.stderr
+    start = date(PENDING - 1, 12, 29)
+    result = run_kb("deadline", start.isoformat(), "5", "工作日")
+    assert result.returncode == 0 and result.stdout.startswith(due(start, wd(5)).date.isoformat())
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"注意：{PENDING} 年的调休上班日和补假日尚未公布")
+    assert "《全国年节及纪念日放假办法》" in lines[0] and "元旦" in lines[0]
+    result = run_kb("deadline", f"{UNKNOWN - 1}-12-30", "5", "工作日")
+    assert result.returncode == 0
+    assert f"注意：{UNKNOWN} 年超出" in result.stderr and "周一至周五" in result.stderr
+
+
+def test_kb_deadline_past_the_year_9999_is_a_clear_usage_error():
+    result = run_kb("deadline", "9999-12-31", "1", "自然日")
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.startswith("错误：") and "9999-12-31" in result.stderr and "超出" in result.stderr
+    result = run_kb("deadline", "9999-12-31", "即办")
+    assert result.returncode == 0 and result.stdout.startswith("9999-12-31")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -151,19 +192,31 @@ def set_accepted(page, day: str):
     page.dispatch_event("[data-kb-accepted]", "change")
 
 
+def span(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
 @pytest.mark.browser
 def test_the_page_and_python_agree_on_every_start_day_and_unit(guide):
     _, page = guide
-    starts = [(date(2025, 12, 1) + timedelta(days=i)).isoformat() for i in range(427)]  # 2025-12-01 .. 2027-01-31
+    starts = (span(date(2025, 12, 1), date(2027, 1, 31))  # across the package's years
+              + span(date(PENDING - 1, 12, 1), date(PENDING + 1, 1, 31))  # the whole first year not covered
+              + span(date(UNKNOWN - 1, 11, 1), date(UNKNOWN, 1, 31))  # out of the lunar calendar's range
+              + span(date(9999, 10, 1), date(9999, 12, 31)))  # the last days a date can have
     got = page.page.evaluate(
         "([starts, units]) => starts.map(s => units.map(u => window.kbDeadline.due(s, u)))", [starts, UNITS])
-    compared = 0
+    compared = refused = 0
     for start, row in zip(starts, got):
         for limit, answer in zip(UNITS, row):
-            expected = due(D(start), limit)
+            try:
+                expected = due(D(start), limit)
+            except DateOutOfRange:
+                assert answer["date"] is None, (start, limit, answer)
+                refused += 1
+                continue
             assert answer == {"date": expected.date.isoformat(), "uncovered": list(expected.uncovered)}, (start, limit)
             compared += 1
-    assert compared == 427 * len(UNITS) == 8967
+    assert compared + refused == len(starts) * len(UNITS) and refused > 0 and compared > 17_000
 
 
 @pytest.mark.browser
@@ -179,10 +232,45 @@ def test_the_panel_shows_the_total_the_other_limits_and_each_step(guide):
     assert p.locator("[data-kb-calendar-warning]").is_hidden()
     set_accepted(p, "2026-12-29")
     warning = p.locator("[data-kb-calendar-warning]")
-    assert warning.is_visible() and "2027 年" in warning.inner_text() and "尚未收入" in warning.inner_text()
-    assert p.get_attribute("[data-kb-due-total]", "datetime") == "2027-03-01"  # 02-27 is a Saturday, counted Mon-Fri
+    assert warning.is_visible() == (not CAL.covers(D("2027-01-01")))
+    assert p.get_attribute("[data-kb-due-total]", "datetime") == "2027-03-01"  # 02-27 is a Saturday
     set_accepted(p, "2026-10-03")
     assert p.locator("[data-kb-calendar-warning]").is_hidden()
+
+
+@pytest.mark.browser
+def test_the_panel_in_a_year_whose_swapped_working_days_are_not_yet_published(guide):
+    _, page = guide
+    p = page.page
+    warning = p.locator("[data-kb-calendar-warning]")
+    eve = min(d for d, name in statutory_holidays(PENDING) if name == "春节")
+    accepted = eve - timedelta(days=1)
+    set_accepted(p, accepted.isoformat())  # the day before 除夕, in a year the package does not cover
+    extra = p.get_attribute('[data-kb-due-extra="1"]', "datetime")  # 3 工作日
+    assert extra == due(accepted, wd(3)).date.isoformat()
+    mon_fri = [d for d in (accepted + timedelta(days=i) for i in range(1, 10)) if d.weekday() < 5]
+    assert D(extra) > mon_fri[2]  # 除夕 to 初三 are rest days, not Monday-Friday working days
+    assert warning.is_visible()
+    text = warning.inner_text()
+    assert f"{PENDING} 年的调休上班日和补假日尚未公布" in text and "《全国年节及纪念日放假办法》" in text
+    assert p.locator("[data-kb-calendar-unknown]").is_hidden()
+    set_accepted(p, f"{UNKNOWN - 1}-12-30")  # past the lunar calendar's range: Monday-Friday, and said so
+    assert p.locator("[data-kb-calendar-unknown]").is_visible()
+    assert f"{UNKNOWN} 年超出" in warning.inner_text() and "周一至周五" in warning.inner_text()
+
+
+@pytest.mark.browser
+def test_the_panel_refuses_a_last_day_after_the_year_9999(guide):
+    _, page = guide
+    p = page.page
+    assert p.get_attribute("[data-kb-accepted]", "max") == "9999-12-31"
+    set_accepted(p, "9999-12-31")
+    total = p.locator("[data-kb-due-total]")
+    assert total.get_attribute("datetime") is None
+    assert "超出" in total.inner_text() and "10000" not in p.inner_text("[data-kb-deadline]")
+    assert p.get_attribute('[data-kb-due-step="1"]', "datetime") == "9999-12-31"  # 即办: the same day
+    set_accepted(p, "2026-09-29")
+    assert p.get_attribute("[data-kb-due-total]", "datetime") == "2026-11-30"
 
 
 @pytest.mark.browser

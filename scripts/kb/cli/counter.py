@@ -6,11 +6,14 @@ from datetime import date
 
 import click
 
+from ..records import report
 from .common import EXIT_USAGE, fail
+
 
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, metavar="FROM N UNIT")
-def deadline(args: tuple[str, ...]) -> None:
+@click.pass_context
+def deadline(ctx: click.Context, args: tuple[str, ...]) -> None:
     """按法定规则算出办理时限的最后一天：FROM 受理日期（YYYY-MM-DD），N 时限数值，UNIT 单位。
 
     \b
@@ -18,15 +21,17 @@ def deadline(args: tuple[str, ...]) -> None:
     工作日：受理当日不计，从次日起数 N 个工作日，跳过法定节假日，调休上班的周末算工作日。
     自然日：受理日后第 N 日；最后一天是休息日的，顺延到其后第一个工作日。
     小时：从受理时刻连续计算，不扣休息日；只给日期时按最晚可能的一天，即受理日后第 ⌈N/24⌉ 日。
-    日期超出节假日日历收录的年份时按周一至周五计算，并在标准错误输出提示。
+    国务院办公厅尚未公布某年安排时，这一年按《全国年节及纪念日放假办法》规定的法定节假日休息、
+    其余周一至周五为工作日计算，并在标准错误输出提示调休尚未公布；超出农历日历范围的年份按周一至周五计算。
+    项目里登记了国务院办公厅通知（solutions/_registry/holidays.yml）的，按登记的安排计算。
 
     \b
     例：kb deadline 2026-09-29 5 工作日   →  2026-10-12（星期一）
         kb deadline 2026-04-30 即办
-    退出码：0 成功，2 参数有误。
+    退出码：0 成功，1 节假日登记表有误，2 参数有误（含最后一天超出 9999-12-31）。
     """
-    from ..counter.deadline import IMMEDIATE, MAX_VALUE, UNITS, due, weekday_name
-    from ..counter.calendar import official
+    from ..counter.deadline import IMMEDIATE, MAX_VALUE, UNITS, DateOutOfRange, due, uncovered_notes, weekday_name
+    from ..counter.calendar import project_calendar
 
     usage = f"用法：kb deadline FROM N UNIT，例如 kb deadline 2026-09-29 5 工作日（UNIT 可选：{'、'.join(UNITS)}；当场办理写 {IMMEDIATE}）"
     if len(args) not in (2, 3):
@@ -48,9 +53,14 @@ def deadline(args: tuple[str, ...]) -> None:
         if not number.isascii() or not number.isdigit() or not 1 <= int(number) <= MAX_VALUE:
             fail(f"时限数值“{number}”不对，应为 1 到 {MAX_VALUE} 的整数", EXIT_USAGE)
         limit = {"value": int(number), "unit": unit}
-    calendar = official()
-    result = due(accepted, limit, calendar)
+    calendar, problems = project_calendar(ctx.obj["root"])
+    if problems:
+        click.echo(report.render_text(problems), err=True)
+        fail(f"节假日登记表有 {len(problems)} 个问题，请先运行 kb check 并修正。")
+    try:
+        result = due(accepted, limit, calendar)
+    except DateOutOfRange as exc:
+        fail(str(exc), EXIT_USAGE)
     click.echo(f"{result.date.isoformat()}（{weekday_name(result.date)}）")
-    for year in result.uncovered:
-        click.echo(f"注意：{year} 年的节假日和调休安排尚未收入日历（{calendar.source}，收录 {calendar.first_year}–"
-                   f"{calendar.last_year} 年），这一年按周一至周五为工作日计算。", err=True)
+    for note in uncovered_notes(result.uncovered, calendar):
+        click.echo(note, err=True)

@@ -22,8 +22,13 @@ ones on the page (tests compare the two for every day of a year):
 Steps are taken one after another: each step's period starts the day the previous
 step's period ends (``chain``).
 
-A day in a year the calendar does not cover is counted Monday–Friday; the years
-concerned come back in ``Due.uncovered`` so that the reader can be told.
+A day in a year the calendar does not cover is counted Monday–Friday less the
+holidays the law fixes (``kb.calendar``: ``pending`` years), or Monday–Friday alone
+past the lunar calendar's range; the years concerned come back in ``Due.uncovered``
+so that the reader can be told (``uncovered_notes``).
+
+Dates end at 9999-12-31 (Python's and the page's): a period that would end after
+it raises ``DateOutOfRange``, never an ``OverflowError`` or a year 10000.
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ IMMEDIATE = "即办"
 MAX_VALUE = 3650
 
 _ONE_DAY = timedelta(days=1)
+
+
+class DateOutOfRange(ValueError):
+    """The last day would fall after 9999-12-31; the message is Chinese and names the acceptance day."""
 
 
 @dataclass(frozen=True)
@@ -71,18 +80,22 @@ def due(accepted: date, limit: str | dict, calendar: HolidayCalendar | None = No
         return calendar.is_workday(day)
 
     day = accepted
-    if unit == WORKING_DAYS:
-        left = value
-        while left > 0:
-            day += _ONE_DAY
-            if workday(day):
-                left -= 1
-    elif unit == CALENDAR_DAYS:
-        day = accepted + timedelta(days=value)
-        while not workday(day):
-            day += _ONE_DAY
-    else:  # HOURS
-        day = accepted + timedelta(days=math.ceil(value / 24))
+    try:
+        if unit == WORKING_DAYS:
+            left = value
+            while left > 0:
+                day += _ONE_DAY
+                if workday(day):
+                    left -= 1
+        elif unit == CALENDAR_DAYS:
+            day = accepted + timedelta(days=value)
+            while not workday(day):
+                day += _ONE_DAY
+        else:  # HOURS
+            day = accepted + timedelta(days=math.ceil(value / 24))
+    except OverflowError:
+        raise DateOutOfRange(f"从受理日期 {accepted.isoformat()} 起算 {value} {unit}，最后一天超出可计算的日期范围"
+                             f"（最晚到 {date.max.isoformat()}）") from None
     return Due(day, tuple(sorted(uncovered)))
 
 
@@ -98,6 +111,27 @@ def chain(accepted: date, limits: Iterable[str | dict], calendar: HolidayCalenda
 
 def uncovered_years(dues: Iterable[Due]) -> tuple[int, ...]:
     return tuple(sorted({year for d in dues for year in d.uncovered}))
+
+
+def uncovered_notes(years: Iterable[int], calendar: HolidayCalendar) -> list[str]:
+    """What the reader must be told about the years counted without their notice (one line each kind)."""
+    from .calendar import LAW, LAW_HOLIDAYS
+
+    pending = [y for y in years if calendar.pending(y)]
+    unknown = [y for y in years if not calendar.pending(y)]
+    notes = []
+    these = "这一年" if len(pending) == 1 else "这几年"
+    if pending:
+        notes.append(
+            f"注意：{'、'.join(map(str, pending))} 年的调休上班日和补假日尚未公布（日历收录到 {calendar.last_year} 年），"
+            f"{these}已按{LAW}把{LAW_HOLIDAYS}计为休息日，其余周一至周五计为工作日；"
+            "国务院办公厅公布安排后可能不同，以通知为准。")
+    if unknown:
+        notes.append(
+            f"注意：{'、'.join(map(str, unknown))} 年超出节假日日历的范围（收录 {calendar.first_year}–{calendar.last_year} 年的"
+            f"安排，法定节假日推算到 {max(calendar.statutory_until, calendar.last_year)} 年），"
+            f"{'这一年' if len(unknown) == 1 else '这几年'}按周一至周五为工作日计算，法定节假日未计入。")
+    return notes
 
 
 WEEKDAYS = "一二三四五六日"

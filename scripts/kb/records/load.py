@@ -46,9 +46,10 @@ REGISTRY_FILES = {
     "vocabularies": "vocabularies.yml",
     "synonyms": "synonyms.yml",
     "variants": "variants.yml",
+    "holidays": "holidays.yml",
 }
 #: Registry files a knowledge base may leave out (then the table is empty).
-OPTIONAL_REGISTRY = frozenset({"variants"})
+OPTIONAL_REGISTRY = frozenset({"variants", "holidays"})
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -62,6 +62,9 @@ class KnowledgeBase:
     registry_docs: dict[str, Document] = field(default_factory=dict)  # for the lines of registry warnings
     #: the variant-character table: [{standard, variants: [...]}, ...]
     variants: list[dict] = field(default_factory=list)
+    #: the State Council notices registered locally (solutions/_registry/holidays.yml): [{year, doc_number, ...}];
+    #: the calendar they make is kb.calendar.for_notices(holiday_notices)
+    holiday_notices: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_id = {r.id: r for r in self.records}
@@ -101,7 +104,9 @@ def build_model(sources: Sources) -> KnowledgeBase:
     records = sorted((Record(doc.data, doc) for doc in sources.records), key=lambda r: r.id)
     synonyms = registry.get("synonyms", {}).get("synonyms", []) if registry.get("synonyms") else []
     variants = (registry.get("variants") or {}).get("variants", [])
-    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms, dict(sources.registry), variants)
+    notices = (registry.get("holidays") or {}).get("notices", [])
+    return KnowledgeBase(sources.root, records, laws, vocabularies, synonyms, dict(sources.registry), variants,
+                         notices)
 
 
 @dataclass

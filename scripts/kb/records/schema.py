@@ -30,6 +30,7 @@ SCHEMA_FILES = {
     "vocabularies": "vocabularies.schema.json",
     "synonyms": "synonyms.schema.json",
     "variants": "variants.schema.json",
+    "holidays": "holidays.schema.json",
 }
 
 TYPE_NAMES = {

@@ -232,6 +232,9 @@ class Checker:
                 else:
                     variants[variant] = line
 
+    def _registry_holidays(self, doc: Document) -> None:
+        return None  # its days are checked by kb.calendar.notice_problems, which knows the law and the package
+
     # -- records --------------------------------------------------------------
     def _record_problems(self, doc: Document) -> tuple[list[Problem], bool]:
         """Problems of one record on its own (given the registry), and whether it could be read as a record."""

@@ -169,6 +169,8 @@ class SiteBuilder:
         self.urls = edition.urls
         self._versions: dict[str, tuple[dict, cardversion.CardVersion]] = {}
         self._dues: dict[tuple, deadline.Due] = {}
+        #: the working-day calendar: the packages' and the notices of solutions/_registry/holidays.yml
+        self.calendar = calendar.for_notices(self.kb.holiday_notices)
         self.renderer = renderer or Renderer()
         self.renderer.globals.update(
             SOURCES,
@@ -267,7 +269,7 @@ class SiteBuilder:
         The page's script recomputes the dates for the day it is opened (or the day typed in);
         these are what a reader without scripts sees, and what tests compare the script with.
         """
-        cal = calendar.official()
+        cal = self.calendar
         accepted = self.today
         due = self._due
         total = due(accepted, view["time_limit"])
@@ -291,16 +293,20 @@ class SiteBuilder:
         return {
             "accepted": accepted.isoformat(),
             "rows": rows,
-            "uncovered": deadline.uncovered_years([total, *extras, *steps]),
+            "uncovered": (uncovered := deadline.uncovered_years([total, *extras, *steps])),
+            "pending": [y for y in uncovered if cal.pending(y)],
+            "unknown": [y for y in uncovered if not cal.pending(y)],
             "calendar": cal,
+            "law": calendar.LAW,
+            "law_holidays": calendar.LAW_HOLIDAYS,
         }
 
     def _due(self, start: date, limit) -> deadline.Due:
-        """deadline.due over the official calendar, remembered: a province's guides share their limits."""
+        """deadline.due over the project's calendar, remembered: a province's guides share their limits."""
         key = (start, limit) if isinstance(limit, str) else (start, limit["unit"], limit["value"])
         found = self._dues.get(key)
         if found is None:
-            found = self._dues[key] = deadline.due(start, limit, calendar.official())
+            found = self._dues[key] = deadline.due(start, limit, self.calendar)
         return found
 
     def card_version_of(self, view: dict) -> cardversion.CardVersion:
@@ -370,7 +376,7 @@ class SiteBuilder:
                           public_sections=cardversion.PUBLIC_SECTIONS, buckets=cardversion.BUCKETS)
 
     def calendar_asset(self) -> Planned:
-        return Planned(CALENDAR_SRC, frozenset(), lambda: Page(CALENDAR_SRC, calendar.official().script()))
+        return Planned(CALENDAR_SRC, frozenset(), lambda: Page(CALENDAR_SRC, self.calendar.script()))
 
     def row(self, template: str, view: dict, page_src: str, entry: dict | None = None, flag=None) -> Markup:
         """A guide's row in a table of guides (listings, legal sources): rendered once per guide, link

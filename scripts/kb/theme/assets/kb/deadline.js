@@ -2,12 +2,15 @@
 // committed limit ([data-kb-due-total]), of other limits ([data-kb-due-extra]) and of each step taken one
 // after another ([data-kb-due-step]). The rules are those of scripts/kb/deadline.py, over the table
 // scripts/kb/calendar.py writes to assets/kb/calendar.js (window.KB_CALENDAR); tests compare the two
-// for every day of a year. Nothing is stored or sent.
+// for every day of a year. Nothing is stored or sent. A year without its State Council notice counts the
+// statutory holidays the table carries for it (up to table.statutory_until) and Monday-Friday otherwise, and
+// the panel says which years; a last day after 9999-12-31 is refused, as in Python, never shown as year 10000.
 (function () {
   "use strict";
 
   var MS_PER_DAY = 86400000;
   var WEEKDAYS = "一二三四五六日";
+  var LAST_DAY = Math.round(Date.UTC(9999, 11, 31) / MS_PER_DAY); // date.max in Python
 
   // Dates are whole days counted from 1970-01-01 (UTC), so no time zone can shift them.
   function toDay(iso) {
@@ -29,13 +32,17 @@
     this.rest = new Set(table.rest);
     this.work = new Set(table.work);
     this.source = table.source || "";
+    this.statutoryUntil = table.statutory_until || 0;
   }
   Calendar.prototype.covers = function (day) {
     var y = yearOf(day);
     return y >= this.first && y <= this.last;
   };
+  // A year without its notice yet: the statutory holidays are in `rest`, the swaps are not known.
+  Calendar.prototype.pending = function (year) {
+    return year > this.last && year <= this.statutoryUntil;
+  };
   Calendar.prototype.isWorkday = function (day) {
-    if (!this.covers(day)) return weekdayOf(day) < 5;
     var iso = isoOf(day);
     if (this.work.has(iso)) return true;
     return weekdayOf(day) < 5 && !this.rest.has(iso);
@@ -52,19 +59,21 @@
     if (limit !== "即办") {
       var value = limit.value, unit = limit.unit;
       if (unit === "工作日") {
-        for (var left = value; left > 0;) {
+        for (var left = value; left > 0 && day <= LAST_DAY;) {
           day += 1;
-          if (workday(day)) left -= 1;
+          if (day <= LAST_DAY && workday(day)) left -= 1;
         }
       } else if (unit === "自然日") {
         day = accepted + value;
-        while (!workday(day)) day += 1;
+        while (day <= LAST_DAY && !workday(day)) day += 1;
       } else if (unit === "小时") {
         day = accepted + Math.ceil(value / 24);
       } else {
         throw new Error("unknown unit " + unit);
       }
     }
+    // past 9999-12-31: no day (Python raises DateOutOfRange)
+    if (day > LAST_DAY) return { day: null, uncovered: [] };
     return { day: day, uncovered: Object.keys(uncovered).map(Number).sort() };
   }
 
@@ -75,13 +84,13 @@
   }
 
   // Public, for tests and other scripts: due("2026-09-29", {value: 5, unit: "工作日"}) ->
-  // {date: "2026-10-12", uncovered: []}.
+  // {date: "2026-10-12", uncovered: []}; {date: null, uncovered: []} when the last day would be after 9999-12-31.
   function due(acceptedIso, limit, table) {
     var cal = table ? new Calendar(table) : calendar();
     var start = toDay(acceptedIso);
     if (start === null) throw new Error("not a date: " + acceptedIso);
     var result = dueDay(start, limit, cal);
-    return { date: isoOf(result.day), uncovered: result.uncovered };
+    return { date: result.day === null ? null : isoOf(result.day), uncovered: result.uncovered };
   }
 
   function longDate(day) {
@@ -96,9 +105,9 @@
   }
 
   function show(el, result) {
-    if (result === null) {
+    if (result === null || result.day === null) {
       el.removeAttribute("datetime");
-      el.textContent = "（请先选择受理日期）";
+      el.textContent = result === null ? "（请先选择受理日期）" : "超出可计算的日期范围";
       return;
     }
     el.setAttribute("datetime", isoOf(result.day));
@@ -122,23 +131,36 @@
     steps.sort(function (a, b) {
       return a.getAttribute("data-kb-due-step") - b.getAttribute("data-kb-due-step");
     });
-    var start = accepted;
+    var start = accepted, beyond = false;
+    panel.querySelectorAll("[data-kb-due-total], [data-kb-due-extra]").forEach(function (el) {
+      if (accepted !== null && !el.hasAttribute("datetime")) beyond = true;
+    });
     steps.forEach(function (el) {
-      if (start === null) return show(el, null);
+      if (start === null) {
+        if (accepted !== null) beyond = true;
+        return show(el, null);
+      }
       var result = note(dueDay(start, limitOf(el), cal));
       show(el, result);
+      if (result.day === null) { beyond = true; start = null; return; }
       start = result.day;
     });
     var warning = panel.querySelector("[data-kb-calendar-warning]");
+    if (!warning) return;
     var list = Object.keys(years).map(Number).sort();
-    if (warning) {
-      if (list.length) {
-        warning.querySelector("[data-kb-calendar-years]").textContent = list.join("、");
-        warning.hidden = false;
-      } else {
-        warning.hidden = true;
-      }
+    var pending = list.filter(function (y) { return cal.pending(y); });
+    var unknown = list.filter(function (y) { return !cal.pending(y); });
+    function part(selector, years, yearsSelector) {
+      var el = warning.querySelector(selector);
+      if (!el) return false;
+      if (yearsSelector) el.querySelector(yearsSelector).textContent = years.join("、");
+      el.hidden = !years.length;
+      return !el.hidden;
     }
+    var shown = part("[data-kb-calendar-pending]", pending, "[data-kb-calendar-years]");
+    shown = part("[data-kb-calendar-unknown]", unknown, "[data-kb-calendar-unknown-years]") || shown;
+    shown = part("[data-kb-calendar-range]", beyond ? [true] : [], null) || shown;
+    warning.hidden = !shown;
   }
 
   function todayIso() {
