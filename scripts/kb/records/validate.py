@@ -16,7 +16,8 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from . import privacy, schema
+from . import guide, privacy, schema
+from .citation import article_number
 from .load import Document, Sources
 from .report import WHOLE_FILE, Problem
 
@@ -27,9 +28,15 @@ _SENTENCE_END = re.compile(r"[。！？!?]+")
 _VOCAB_NAMES = {"domains": "领域", "categories": "难办类型", "causes": "共性成因"}
 
 
-def _is_office_contact(path: tuple) -> bool:
-    """internal.contacts[i].channel: an office escalation channel may name a landline or mailbox."""
-    return len(path) == 4 and path[:2] == ("internal", "contacts") and path[3] == "channel"
+def _is_office_contact(path: tuple, kind: str) -> bool:
+    """A public office's own contact is not personal data where a record names that office: an escalation
+    channel (internal.contacts[i].channel) may name a landline or mailbox; the guide's service phones a
+    landline or hotline, its place a street address. A mobile number is personal everywhere."""
+    if len(path) == 4 and path[:2] == ("internal", "contacts") and path[3] == "channel":
+        return kind in privacy.OFFICE_CONTACT_KINDS
+    if len(path) == 2 and path[0] == "service":
+        return (path[1] in ("phone", "complaint_phone") and kind == "landline") or (path[1] == "place" and kind == "address")
+    return False
 
 
 def _suggest(value: str, choices: list[str]) -> str:
@@ -92,7 +99,7 @@ def text_problems(doc: Document) -> list[Problem]:
         out.append(doc.problem(path, f"不允许包含 HTML、脚本或字符实体“{_shown(snippet)}”，请写纯文本"))
     for position, kind, finding in sorted(privacy.scan_personal(joined)):
         path = field_at(position)
-        if kind in privacy.OFFICE_CONTACT_KINDS and _is_office_contact(path):
+        if _is_office_contact(path, kind):
             continue
         if kind == "email" and path[-1:] == ("url",):
             continue  # user:password@host is the url rule's to report
@@ -351,10 +358,12 @@ class Checker:
                     add(doc.problem(("legal_basis", index, "law"),
                                     f"引用的{title}已废止（{laws_doc}:{self.law_lines[law_id]}），"
                                     "已发布的记录不能以它为依据"))
+                else:
+                    self._check_article_bound(doc, index, entry, law, laws_doc)
 
         if isinstance(basis, list):
             self._check_basis_refs(doc, basis)
-        self.problems.extend(_material_name_problems(doc))
+        self.problems.extend(guide.problems(doc))
 
         review = data.get("review")
         if isinstance(review, dict):
@@ -378,47 +387,44 @@ class Checker:
         self.problems.extend(text_problems(doc))
 
 
+    def _check_article_bound(self, doc: Document, index: int, entry: dict, law: dict, laws_doc: str) -> None:
+        """A cited 第X条 exists in the law (``articles``: its number of articles); a published record's laws say it."""
+        title = law.get("title") if isinstance(law.get("title"), str) else entry["law"]
+        size = law.get("articles")
+        where = f"{laws_doc}:{self.law_lines[entry['law']]}"
+        if not isinstance(size, int) or isinstance(size, bool):
+            if doc.data.get("status") == "published":
+                self.problems.append(doc.problem(("legal_basis", index, "law"),
+                                                 f"{title}没有登记条文数 articles（{where}）：已发布记录引用的法律都要写明共多少条，"
+                                                 "以便核对条号"))
+            return
+        article = entry.get("article")
+        number = article_number(article) if isinstance(article, str) else None
+        if number is not None and number > size:
+            self.problems.append(doc.problem(("legal_basis", index, "article"),
+                                             f"{title}共 {size} 条（{where}），没有第{number}条（{article}）：请对照官方文本核对条号"))
+
     def _check_basis_refs(self, doc: Document, basis: list) -> None:
         """Each ``basis`` of a step, FAQ item or self-check item names one of the record's legal_basis entries."""
         cited = [f"{b['law']} {b['article']}" for b in basis
                  if isinstance(b, dict) and isinstance(b.get("law"), str) and isinstance(b.get("article"), str)]
-        for field, what in BASIS_FIELDS.items():
-            items = doc.data.get(field)
-            if not isinstance(items, list):
-                continue
-            for number, item in enumerate(items):
-                refs = item.get("basis") if isinstance(item, dict) else None
-                if not isinstance(refs, list):
-                    continue
-                for position, ref in enumerate(refs):
-                    if not isinstance(ref, str) or ref in cited or not ID_REF.fullmatch(ref):
-                        continue  # the schema reports a value of the wrong form
-                    close = difflib.get_close_matches(ref, cited, n=1, cutoff=0.6)
-                    hint = f"，是否应为“{close[0]}”？" if close else f"，可选：{'、'.join(cited)}" if cited else ""
-                    self.problems.append(doc.problem(
-                        (field, number, "basis", position),
-                        f"{what}依据的“{_shown(ref)}”不在本记录的办理依据（legal_basis）中{hint}"))
+        lists = [((field, number, "basis"), item["basis"], what)
+                 for field, what in BASIS_FIELDS.items() if isinstance(doc.data.get(field), list)
+                 for number, item in enumerate(doc.data[field])
+                 if isinstance(item, dict) and isinstance(item.get("basis"), list)]
+        for path, refs, what in lists + list(guide.basis_refs(doc.data)):
+            for position, ref in enumerate(refs):
+                if not isinstance(ref, str) or ref in cited or not ID_REF.fullmatch(ref):
+                    continue  # the schema reports a value of the wrong form
+                close = difflib.get_close_matches(ref, cited, n=1, cutoff=0.6)
+                hint = f"，是否应为“{close[0]}”？" if close else f"，可选：{'、'.join(cited)}" if cited else ""
+                self.problems.append(doc.problem(
+                    path + (position,), f"{what}依据的“{_shown(ref)}”不在本记录的办理依据（legal_basis）中{hint}"))
 
 
 #: Items that may say which legal_basis entries they rest on (field -> what it is called in messages).
 BASIS_FIELDS = {"procedure": "这一步", "faq": "这条解答", "self_check": "这道自测题", "materials": "这份材料"}
 ID_REF = re.compile(schema.load_schema("record")["$defs"]["basis"]["items"]["pattern"].strip("^$"))
-
-
-def _material_name_problems(doc: Document) -> list[Problem]:
-    """Material names are unique: the 一次性告知单 ticks them by name."""
-    out = []
-    materials = doc.data.get("materials")
-    seen: dict[str, int] = {}
-    for index, material in enumerate(materials if isinstance(materials, list) else []):
-        name = material.get("name") if isinstance(material, dict) else None
-        if not isinstance(name, str):
-            continue
-        if name in seen:
-            out.append(doc.problem(("materials", index, "name"), f"材料“{_shown(name)}”重复（第 {seen[name]} 行已有）"))
-        else:
-            seen[name] = doc.line_of(("materials", index, "name"))
-    return out
 
 
 def _is_count(value: Any) -> bool:
