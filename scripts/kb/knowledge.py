@@ -1,9 +1,11 @@
 """The knowledge base as every command and the build see it: checked, modelled, and with its warnings.
 
-The records layer checks and models (``kb.records.model``); the warnings need the layers above
-it — the law (a source not verified, a citation awaiting review after a revision) and the counter
-(a record too long for its one-sheet card) — so they are put together here, above all three.
-Add a new kind of warning to ``WARNINGS``.
+The records layer checks and models (``kb.records.model``). Some rules need the layers above it: the
+counter's calendar (do the steps fit in the committed limit, the committed in the statutory one, on every
+acceptance day of the year; are the registered holiday notices right) and the law's dates (is a cited law
+in force today) — those are errors (``ERRORS``); the warnings (a source not verified, a citation awaiting
+review after a revision, a leftover ``upcoming`` mark, a record too long for its one-sheet card) are
+``WARNINGS``. They are put together here, above all three layers.
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import clock
-from .counter import calendar, cardfit
-from .law import advisories
+from .counter import calendar, cardfit, limits
+from .law import advisories, force
 from .records.load import Sources, load_sources
 from .records.model import Loaded
 from .records import model
 from .records.report import Problem, sort_problems
 
+#: Errors that need the layers above the records — the calendar, the day a law takes effect: ``(kb, today) ->
+#: iterable of Problem``. They run on a knowledge base the records layer found clean; any one means no model.
+ERRORS: list[Callable[..., Iterable[Problem]]] = [limits.problems, force.errors]
+
 #: Every kind of warning, in the order they are computed: ``(kb, today) -> iterable of Problem``.
 WARNINGS: list[Callable[..., Iterable[Problem]]] = [advisories.source_checks, advisories.awaiting_review,
-                                                   cardfit.warnings]
+                                                   force.warnings, cardfit.warnings]
 
 
 def warnings(kb, today: date) -> list[Problem]:
@@ -49,6 +55,11 @@ def model_sources(sources: Sources, today: date | str | None = None, check_cache
     errors = calendar.notice_problems(sources.registry.get("holidays"))
     if errors:
         return Loaded(sources, sort_problems(loaded.problems + errors), None)
-    if loaded.kb is not None:
-        loaded.warnings = warnings(loaded.kb, clock.today(today))
+    if loaded.kb is None:
+        return loaded
+    day = clock.today(today)
+    errors = sort_problems([p for check in ERRORS for p in check(loaded.kb, day)])
+    if errors:
+        return Loaded(sources, errors, None)
+    loaded.warnings = warnings(loaded.kb, day)
     return loaded

@@ -58,9 +58,10 @@ def test_draft_may_cite_a_repealed_law_but_published_may_not(tmp_path):
     root = registry_only(tmp_path)
     write(root, "minimal", MINIMAL.replace("law: xingzheng-xuke-fa", "law: repealed-example"))
     assert problems(root) == []
-    write(root, "minimal", MINIMAL.replace("law: xingzheng-xuke-fa", "law: repealed-example").replace("status: draft", "status: published"))
+    published = MINIMAL.replace("law: xingzheng-xuke-fa", "law: repealed-example").replace("status: draft", "status: published")
+    write(root, "minimal", published + "fees: 不收费\n")
     assert problems(root) == [
-        "solutions/minimal.yml:13: legal_basis[0].law: 引用的《示例已废止条例》已废止（solutions/_registry/laws.yml:22），已发布的记录不能以它为依据"
+        "solutions/minimal.yml:13: legal_basis[0].law: 引用的《示例已废止条例》已废止（solutions/_registry/laws.yml:24），已发布的记录不能以它为依据"
     ]
 
 
@@ -86,7 +87,7 @@ def test_material_names_are_unique_and_their_basis_is_cited_by_the_record(tmp_pa
     basis: [xingzheng-xuke-fa 第三十一条]
 """)
     assert problems(root) == [
-        "solutions/minimal.yml:35: materials[1].name: 材料“申请书”重复（第 33 行已有）",
+        "solutions/minimal.yml:35: materials[1].name: 材料“申请书”重复（第 33 行已有）：同名材料只能分属不同的情形（situations）",
         "solutions/minimal.yml:37: materials[1].basis[0]: 这份材料依据的“xingzheng-xuke-fa 第三十一条”不在本记录的办理依据（legal_basis）中，"
         "是否应为“xingzheng-xuke-fa 第三十条”？",
     ]
@@ -112,10 +113,10 @@ def test_registry_problems_are_reported(tmp_path):
     laws = root / "solutions" / "_registry" / "laws.yml"
     laws.write_text(laws.read_text(encoding="utf-8") + "  - id: xingzheng-xuke-fa\n    title: 缺书名号\n    level: 法律\n    issuer: 某机关\n    effective: 2020-01-01\n    status: 有效\n    url: ftp://x\n", encoding="utf-8")
     found = problems(root)
-    assert "solutions/_registry/laws.yml:30: laws[3].title: 应为带书名号的全称，如《中华人民共和国行政许可法》" in found
-    assert "solutions/_registry/laws.yml:29: laws[3].id: 编号“xingzheng-xuke-fa”重复（第 2 行已登记）" in found
-    assert "solutions/_registry/laws.yml:34: laws[3].status: “有效”不是可选值，可选：现行有效、已修订、已废止" in found
-    assert "solutions/_registry/laws.yml:35: laws[3].url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found
+    assert "solutions/_registry/laws.yml:32: laws[3].title: 应为带书名号的全称，如《中华人民共和国行政许可法》" in found
+    assert "solutions/_registry/laws.yml:31: laws[3].id: 编号“xingzheng-xuke-fa”重复（第 2 行已登记）" in found
+    assert "solutions/_registry/laws.yml:36: laws[3].status: “有效”不是可选值，可选：现行有效、尚未施行、已修订、已废止" in found
+    assert "solutions/_registry/laws.yml:37: laws[3].url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found
 
 
 def test_variant_table_problems_name_the_line(tmp_path):
@@ -252,12 +253,12 @@ def test_registry_text_is_checked_like_records(tmp_path):
     synonyms = root / "solutions" / "_registry" / "synonyms.yml"
     synonyms.write_text(synonyms.read_text(encoding="utf-8") + "  - [邮箱, office@example.cn]\n", encoding="utf-8")
     assert problems(root) == [
-        "solutions/_registry/laws.yml:30: laws[3].title: 不允许包含 HTML、脚本或字符实体“<b>”，请写纯文本",
-        "solutions/_registry/laws.yml:35: laws[3].url: 不允许“javascript:”网址，只接受 http:// 或 https:// 开头的网址",
-        "solutions/_registry/laws.yml:36: laws[3].note: 不允许包含 HTML、脚本或字符实体“&amp;”，请写纯文本",
-        "solutions/_registry/laws.yml:36: laws[3].note: 含有不可见的控制字符 U+202E（常由复制粘贴带入），请删除",
-        "solutions/_registry/laws.yml:36: laws[3].note: 含有个人信息：疑似手机号码“138…78”，不得写入记录",
-        "solutions/_registry/laws.yml:36: laws[3].note: 含有个人信息：疑似真实姓名“王先生”（请写成“某先生”“当事人”等），不得写入记录",
+        "solutions/_registry/laws.yml:32: laws[3].title: 不允许包含 HTML、脚本或字符实体“<b>”，请写纯文本",
+        "solutions/_registry/laws.yml:37: laws[3].url: 不允许“javascript:”网址，只接受 http:// 或 https:// 开头的网址",
+        "solutions/_registry/laws.yml:38: laws[3].note: 不允许包含 HTML、脚本或字符实体“&amp;”，请写纯文本",
+        "solutions/_registry/laws.yml:38: laws[3].note: 含有不可见的控制字符 U+202E（常由复制粘贴带入），请删除",
+        "solutions/_registry/laws.yml:38: laws[3].note: 含有个人信息：疑似手机号码“138…78”，不得写入记录",
+        "solutions/_registry/laws.yml:38: laws[3].note: 含有个人信息：疑似真实姓名“王先生”（请写成“某先生”“当事人”等），不得写入记录",
         "solutions/_registry/synonyms.yml:4: synonyms[2][1]: 含有个人信息：疑似电子邮箱“off…cn”，不得写入记录",
         "solutions/_registry/vocabularies.yml:34: domains[9].description: 不允许包含 HTML、脚本或字符实体“<script>”，请写纯文本",
     ]
@@ -345,8 +346,8 @@ def test_revisions_newest_first_and_not_in_force_before_adopted(tmp_path):
                           "      - {adopted: 2020-01-01, effective: 2019-12-01}\n"
                           "      - {adopted: 2024-01-01, effective: 2024-03-01, articles: [第十二条]}\n")
     assert problems(root) == [
-        "solutions/_registry/laws.yml:14: laws[1].revisions[0].effective: 修订施行日期（2019-12-01）早于修订通过日期（2020-01-01）",
-        "solutions/_registry/laws.yml:15: laws[1].revisions[1].adopted: 修订应从新到旧排列：2024-01-01 通过的这次修订比上一项（revisions[0]，2020-01-01）新，请移到它前面",
+        "solutions/_registry/laws.yml:15: laws[1].revisions[0].effective: 修订施行日期（2019-12-01）早于修订通过日期（2020-01-01）",
+        "solutions/_registry/laws.yml:16: laws[1].revisions[1].adopted: 修订应从新到旧排列：2024-01-01 通过的这次修订比上一项（revisions[0]，2020-01-01）新，请移到它前面",
     ]
 
 
@@ -354,7 +355,7 @@ def test_revision_articles_name_whole_articles(tmp_path):
     root = registry_only(tmp_path)
     _with_revisions(root, "    revisions:\n      - adopted: 2024-01-01\n        effective: 2024-03-01\n        articles: [第十二条第一款]\n")
     assert problems(root) == [
-        "solutions/_registry/laws.yml:16: laws[1].revisions[0].articles[0]: 只写到“条”，如“第十二条”（不写款、项）",
+        "solutions/_registry/laws.yml:17: laws[1].revisions[0].articles[0]: 只写到“条”，如“第十二条”（不写款、项）",
     ]
 
 
@@ -362,6 +363,6 @@ def test_a_source_check_needs_its_source_publisher_and_date(tmp_path):
     root = registry_only(tmp_path)
     _with_revisions(root, "    verified: {source: 国家法律法规数据库, checked_on: 2026-13-01, url: 'ftp://x'}\n")
     found = problems(root)
-    assert "solutions/_registry/laws.yml:13: laws[1].verified.publisher: 缺少必填字段“publisher”（发布者）" in found
-    assert any(p.startswith("solutions/_registry/laws.yml:13: laws[1].verified.checked_on: “2026-13-01”不是有效日期") for p in found)
-    assert "solutions/_registry/laws.yml:13: laws[1].verified.url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found
+    assert "solutions/_registry/laws.yml:14: laws[1].verified.publisher: 缺少必填字段“publisher”（发布者）" in found
+    assert any(p.startswith("solutions/_registry/laws.yml:14: laws[1].verified.checked_on: “2026-13-01”不是有效日期") for p in found)
+    assert "solutions/_registry/laws.yml:14: laws[1].verified.url: 不允许“ftp:”网址，只接受 http:// 或 https:// 开头的网址" in found

@@ -119,7 +119,8 @@ def materials(doc: Document, published: bool) -> Iterator[Problem]:
             yield doc.problem(("materials", index), "已发布的记录须为每份材料写明 required: true（必须提供）"
                                                     "或 false（可容缺或视情况提供），不能省略")
         name = material.get("name")
-        scope = frozenset(material["situations"]) if isinstance(material.get("situations"), list) else None
+        refs = material.get("situations")
+        scope = frozenset(r for r in refs if isinstance(r, str)) if isinstance(refs, list) else None
         if isinstance(name, str):
             for other, other_scope in seen.get(name, []):
                 if scope is None or other_scope is None or scope & other_scope:
