@@ -50,7 +50,7 @@ def limit(rng: random.Random):
     roll = rng.random()
     if roll < 0.15:
         return "即办"
-    return {"value": rng.randint(1, 90), "unit": rng.choice(["工作日", "工作日", "自然日", "小时"])}
+    return {"value": rng.randint(1, 90), "unit": rng.choice(["工作日", "工作日", "自然日", "小时"]), "kind": "承诺"}
 
 
 def long_record(rng: random.Random, record_id: str, scale: float = 1.0) -> dict:
@@ -59,7 +59,8 @@ def long_record(rng: random.Random, record_id: str, scale: float = 1.0) -> dict:
         return rng.randint(low, max(low, int(high * scale)))
 
     basis = [{"law": rng.choice(["xingzheng-xuke-fa", "jumin-shenfenzheng-fa"]),
-              "article": f"第{rng.choice('一二三四五六七八九')}十{rng.choice('一二三四五六七八九')}条",
+              # within both fixture laws (居民身份证法 has 23 articles)
+              "article": f"第{rng.choice(['', '二'])}十{rng.choice('一二三')}条",
               "provision": text(rng, 8, 400)} for _ in range(count(1, 10))]
     basis = list({(b["law"], b["article"]): b for b in basis}.values())
     materials = []
@@ -85,7 +86,9 @@ def long_record(rng: random.Random, record_id: str, scale: float = 1.0) -> dict:
         "legal_basis": basis,
         "procedure": [{"title": text(rng, 2, 40), "action": text(rng, 4, 600), "department": text(rng, 2, 60),
                        "time_limit": limit(rng)} for _ in range(count(1, 15))],
-        "time_limit": limit(rng),
+        # long enough for any chain of the steps above (at most 15 × 90 working days), as kb check requires
+        "time_limit": {"value": 3650, "unit": "自然日", "kind": "承诺"},
+        "fees": "不收费",
         "departments": {"lead": text(rng, 2, 60)},
         "review": {"owner": "综合协调科", "reviewed_on": "2026-11-01", "next_review": "2027-05-01"},
         "sources": [{"title": "样例来源", "publisher": "样例发布单位", "date": "2026-04-16"}],
