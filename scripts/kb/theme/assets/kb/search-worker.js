@@ -61,6 +61,16 @@ function fnv1a(term) {
   return hash >>> 0;
 }
 
+/*
+ * The value of ``object``'s own property ``key``, else undefined. Every lookup by a
+ * word of the query goes through here (or a Map): in a plain object a query word
+ * such as constructor, toString or __proto__ would find the object's inherited
+ * members instead of index data.
+ */
+function own(object, key) {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
 function normalize(text) {
   return text.normalize("NFKC").toLowerCase();
 }
@@ -74,7 +84,7 @@ function normalize(text) {
 function foldArray(chars) {
   const changed = new Uint8Array(chars.length);
   chars.forEach((char, i) => {
-    const simple = lang.chars[char];
+    const simple = own(lang.chars, char);
     if (simple !== undefined) {
       chars[i] = simple;
       changed[i] = 1;
@@ -83,8 +93,8 @@ function foldArray(chars) {
   for (let i = 0; i < chars.length; i++) {
     for (let length = Math.min(ruleLength, chars.length - i); length >= 2; length--) {
       const key = chars.slice(i, i + length).join("");
-      let value = lang.variants[key];
-      if (value === undefined && changed.subarray(i, i + length).some(Boolean)) value = lang.regional[key];
+      let value = own(lang.variants, key);
+      if (value === undefined && changed.subarray(i, i + length).some(Boolean)) value = own(lang.regional, key);
       if (value !== undefined) {
         Array.from(value).forEach((char, k) => (chars[i + k] = char));
         i += length - 1;
@@ -289,7 +299,7 @@ async function lookup(terms) {
   await Promise.all(
     terms.map(async (term) => {
       const data = await shard(fnv1a(term) % manifest.shards);
-      const packed = data[term];
+      const packed = own(data, term);
       if (packed === undefined) return;
       // one number per posting: (doc id - previous doc id) * 100 + weight; a lone posting is not a list
       const list = new Map();
@@ -458,7 +468,7 @@ async function search(query) {
   const items = [];
   for (const [doc, result] of ranked) {
     const [location, title, teaser, tags] = (await chunk(Math.floor(doc / manifest.chunk)))[doc % manifest.chunk];
-    const termsShown = {};
+    const termsShown = Object.create(null);
     parts.forEach((part, index) => {
       termsShown[part.text] = result.matched[index];
     });
