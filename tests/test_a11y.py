@@ -263,6 +263,46 @@ def test_care_mode_large_text_big_targets_remembered_across_pages_and_visits(sit
         context.close()
 
 
+#: The text of the navigation a reader sees: the left menu, the tabs and the table of contents ("目录").
+NAV_TEXT_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.md-nav *, .md-tabs *')) {
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    if (!own || r.width === 0 || r.height === 0 || s.visibility === 'hidden' || el.closest('[hidden]')) continue;
+    if (r.right <= 0 || r.left >= innerWidth) continue;  // a closed drawer lies beside the screen
+    out.push([el.tagName + '.' + String(el.className).slice(0, 30) + ' ' + el.textContent.trim().slice(0, 12),
+              parseFloat(s.fontSize)]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_care_mode_enlarges_the_menu_tabs_and_table_of_contents(sites, chromium, width):
+    """docs/usage.md promises larger menus: in 关怀模式 the navigation's text is at least 20 px, like the body."""
+    site, kinds, published = sites["public"]
+    with serve(site) as base:
+        context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(base + kinds["窗口使用说明（手写页面）"])
+        if width < 1220:
+            page.click("label.md-header__button[for=__drawer]")  # on a phone the menu is a drawer
+        normal = page.evaluate(NAV_TEXT_JS)
+        assert normal and min(size for _, size in normal) < 20  # the ordinary menu is smaller
+        page.reload()  # the drawer closed again
+        page.click("[data-kb-care-toggle]")
+        for kind in ("窗口使用说明（手写页面）", "已发布的指南", "首页"):
+            page.goto(base + kinds[kind])
+            if width < 1220:
+                page.click("label.md-header__button[for=__drawer]")
+                page.wait_for_timeout(50)
+            shown = page.evaluate(NAV_TEXT_JS)
+            small = [t for t in shown if t[1] < 20]
+            assert shown and small == [], (kind, small[:5])
+        context.close()
+
+
 def test_care_mode_on_the_pages_with_their_own_layout(sites, chromium):
     site, kinds, published = sites["internal"]
     with serve(site) as base:
