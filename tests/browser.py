@@ -34,9 +34,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(site: Path):
-    """Serve ``site`` on a free localhost port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def serve(site: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler):
+    """Serve ``site`` on a free localhost port; yields the base URL. ``handler_class`` may be a
+    subclass of ``_QuietHandler`` that misbehaves on purpose (a server that fails now and then)."""
+    handler = functools.partial(handler_class, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

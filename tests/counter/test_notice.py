@@ -26,7 +26,7 @@ def test_one_labelled_checkbox_per_material_and_every_field_of_the_notice():
     assert 'data-kb-missing="原居民身份证"' in html and "可容缺：可以先受理，限期补交" in html
     assert "取得途径：户主或本人保管" in html and "说明：换领时交回" in html
     assert "依据：《中华人民共和国居民身份证法》第十一条第一款" in html
-    assert html.count("某某区政务服务中心") == 2 and "2026年11月30日（星期一）" in html
+    assert html.count("某某区政务服务中心") == 2 and "<span class=\"kb-date\">2026年11月30日</span>（星期一）" in html
     assert "<form" not in html and "<script>" not in html  # nothing to submit, no inline code
     assert 'href="../../guides/sample-home-visit/"' in html and 'src="../../assets/kb/notice.js"' in html
 

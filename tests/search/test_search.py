@@ -69,7 +69,8 @@ def test_a_build_imports_no_jieba_and_prints_no_warning(tmp_path):
     the index uses jieba-rs, and without jieba Material's search plugin does not import it."""
     project = make_project(tmp_path / "project")
     config = project / "mkdocs.yml"  # a deployable site: the missing-site_url warning is another test's
-    config.write_text(config.read_text(encoding="utf-8") + "\nsite_url: https://kb.example.gov.cn/\n", encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace("kb-feedback@example.gov.cn", "kb-feedback@zwfw.test")
+    config.write_text(text + "\nsite_url: https://kb.example.gov.cn/\n", encoding="utf-8")  # and a real feedback address
     env = {**os.environ, "PYTHONWARNINGS": "default"}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
                             env={**env, "NO_MKDOCS_2_WARNING": "1"})
@@ -80,3 +81,26 @@ def test_a_build_imports_no_jieba_and_prints_no_warning(tmp_path):
     probe = "import sys, kb.search.index, material.plugins.search.plugin as p; print('jieba' in sys.modules, p.jieba)"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert loaded.stdout.split() == ["False", "None"], loaded.stdout + loaded.stderr
+
+
+def test_a_hand_written_page_that_replaces_a_guide_replaces_its_entry(tmp_path):
+    """docs/guides/<id>.md is published instead of the generated guide: the index lists what is published."""
+    project = make_project(tmp_path / "project")
+    (project / "docs" / "guides").mkdir(parents=True, exist_ok=True)
+    (project / "docs" / "guides" / "sample-home-visit.md").write_text(
+        "# 手写的上门换证说明\n\n窗口人员另行编写的说明。\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    manifest = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["kb"]
+    base = site / manifest["base"]
+    docs = [doc for n in range(-(-manifest["docs"] // manifest["chunk"]))
+            for doc in json.loads((base / f"d{n}.json").read_text(encoding="utf-8"))]
+    assert len(docs) == manifest["docs"]
+    entries = [doc for doc in docs if doc[0] == "guides/sample-home-visit/"]
+    assert [doc[1] for doc in entries] == ["手写的上门换证说明"]
+    assert "窗口人员另行编写的说明" in entries[0][2]
+    # the record's own words are gone with its entry (this alias is in no other text)
+    terms = {term for shard in base.glob("t*.json") for term in json.loads(shard.read_text(encoding="utf-8"))}
+    assert "窗口人员另行编写的说明"[:2] in terms and "瘫痪在床办身份证" not in terms

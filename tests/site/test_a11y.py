@@ -264,6 +264,46 @@ def test_care_mode_large_text_big_targets_remembered_across_pages_and_visits(sit
         context.close()
 
 
+#: The text of the navigation a reader sees: the left menu, the tabs and the table of contents ("目录").
+NAV_TEXT_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.md-nav *, .md-tabs *')) {
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    if (!own || r.width === 0 || r.height === 0 || s.visibility === 'hidden' || el.closest('[hidden]')) continue;
+    if (r.right <= 0 || r.left >= innerWidth) continue;  // a closed drawer lies beside the screen
+    out.push([el.tagName + '.' + String(el.className).slice(0, 30) + ' ' + el.textContent.trim().slice(0, 12),
+              parseFloat(s.fontSize)]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_care_mode_enlarges_the_menu_tabs_and_table_of_contents(sites, chromium, width):
+    """docs/usage.md promises larger menus: in 关怀模式 the navigation's text is at least 20 px, like the body."""
+    site, kinds, published = sites["public"]
+    with serve(site) as base:
+        context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(base + kinds["窗口使用说明（手写页面）"])
+        if width < 1220:
+            page.click("label.md-header__button[for=__drawer]")  # on a phone the menu is a drawer
+        normal = page.evaluate(NAV_TEXT_JS)
+        assert normal and min(size for _, size in normal) < 20  # the ordinary menu is smaller
+        page.reload()  # the drawer closed again
+        page.click("[data-kb-care-toggle]")
+        for kind in ("窗口使用说明（手写页面）", "已发布的指南", "首页"):
+            page.goto(base + kinds[kind])
+            if width < 1220:
+                page.click("label.md-header__button[for=__drawer]")
+                page.wait_for_timeout(50)
+            shown = page.evaluate(NAV_TEXT_JS)
+            small = [t for t in shown if t[1] < 20]
+            assert shown and small == [], (kind, small[:5])
+        context.close()
+
+
 def test_care_mode_on_the_pages_with_their_own_layout(sites, chromium):
     site, kinds, published = sites["internal"]
     with serve(site) as base:
@@ -573,6 +613,56 @@ def test_chart_labels_are_readable_and_every_chart_has_its_numbers_in_a_table(si
 
 
 # -- 5. phones ------------------------------------------------------------------------------------------------
+
+#: Every date the project prints on a page (2027年2月5日, 2027-02-05), as [text, lines, marked]: the lines its own
+#: characters sit on, and whether it is in a .kb-date. A date inside a record's own prose (a provision that says
+#: "2024年7月1日起施行") is the writer's text, not the project's, and is left out.
+DATE_LINES_JS = r"""() => {
+  const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const pattern = /\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}/g;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('script, style, [hidden], .md-search')) continue;
+    const marked = !!node.parentElement.closest('.kb-date');
+    if (!marked && !/^\s*(\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2})\s*$/.test(node.data)) continue;
+    for (const match of node.data.matchAll(pattern)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (tops.size) out.push([match[0], tops.size, marked]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("care", [False, True])
+def test_no_date_breaks_inside_at_360_px(sites, chromium, care):
+    """A date is read at a glance: 2027年2月5日 on one line, never 2027年2 / 月5日 (issue 26). The accepted day is
+    set to one with two-digit months and days, the widest dates there are."""
+    with_dates = {"public": ("已发布的指南", "一张卡片", "一次性告知单", "一部法律", "法律依据"),
+                  "internal": ("草稿指南", "复核清单")}
+    for edition, kinds_with_dates in with_dates.items():
+        site, kinds, published = sites[edition]
+        with serve(site) as base:
+            context = chromium.new_context(locale="zh-CN", viewport={"width": 360, "height": 800})
+            page = context.new_page()
+            page.goto(base)
+            if care:
+                page.click("[data-kb-care-toggle]")
+            for kind in kinds_with_dates:
+                page.goto(base + kinds[kind])
+                for field in ("[data-kb-accepted]", "[data-kb-notice-date]"):
+                    if page.locator(field).count():
+                        page.fill(field, "2027-12-27")
+                        page.dispatch_event(field, "change")
+                dates = page.evaluate(DATE_LINES_JS)
+                assert dates, (edition, kind)
+                broken = [text for text, lines, _ in dates if lines > 1]
+                assert broken == [], (edition, kind, care, broken[:5])
+                assert all(marked for _, _, marked in dates), (edition, kind, dates)
+            context.close()
+
 
 def test_no_page_scrolls_sideways_at_360_px(sites, chromium):
     """Every kind of page and the open search on a 360 px phone (关怀模式: in its own sweep above)."""

@@ -48,8 +48,8 @@ def test_overdue_warning_only_in_the_internal_edition():
 def test_guides_show_review_dates_changelog_and_feedback_link():
     pages, _ = site("public", feedback_url="https://feedback.example.gov.cn/new?record={id}")
     guide = pages["guides/sample-home-visit.md"]
-    assert "<th scope=\"row\">最近复核</th><td>2026-11-01</td>" in guide
-    assert "<th scope=\"row\">下次复核</th><td>2027-05-01</td>" in guide
+    assert "<th scope=\"row\">最近复核</th><td><span class=\"kb-date\">2026-11-01</span></td>" in guide
+    assert "<th scope=\"row\">下次复核</th><td><span class=\"kb-date\">2027-05-01</span></td>" in guide
     assert "## 修订记录 {#changelog}" in guide and "<td>首次固化</td>" in guide
     assert 'href="https://feedback.example.gov.cn/new?record=sample-home-visit"' in guide
 
@@ -168,8 +168,9 @@ def test_a_guide_citing_a_revised_article_says_so_to_every_reader(tmp_path, edit
     assert "修订施行前仍按现行条文办理，施行后以修订后的条文为准" in notice and "户籍管理科" in notice
     assert guide.count("kb-basis-revised-mark") == 1  # only the 第十一条 citation, not 第三条
     law = pages["laws/jumin-shenfenzheng-fa.md"]
-    assert "其中 <strong>1</strong> 处所引条文已修订、待复核" in law and "已于 2026-11-25 修订，待复核" in law
-    assert "<td>2026-11-25</td><td>2027-03-01</td><td>主席令第一号</td><td>第十一条</td>" in law
+    assert "其中 <strong>1</strong> 处所引条文已修订、待复核" in law and "已于 <span class=\"kb-date\">2026-11-25</span> 修订，待复核" in law
+    assert ("<td><span class=\"kb-date\">2026-11-25</span></td><td><span class=\"kb-date\">2027-03-01</span></td>"
+            "<td>主席令第一号</td><td>第十一条</td>") in law
 
 
 def test_no_notice_when_the_revision_came_before_the_review(tmp_path):
@@ -188,7 +189,8 @@ def test_review_page_lists_records_awaiting_review_after_a_revision(tmp_path):
     review = pages["review/index.md"]
     section = review[review.index("## 依据修订后待复核"):]
     assert "<code>sample-home-visit</code>" in section
-    assert "《中华人民共和国居民身份证法》第十一条第一款：2026-11-25 修订，2027-03-01 施行" in section
+    assert ("《中华人民共和国居民身份证法》第十一条第一款：<span class=\"kb-date\">2026-11-25</span> 修订，"
+            "<span class=\"kb-date\">2027-03-01</span> 施行") in section
     assert "<code>sample-draft</code>" not in section
     assert "没有依据修订后待复核的工作提示" in revised_site(tmp_path / "b", "internal")["review/index.md"]
 
@@ -198,7 +200,7 @@ def test_a_law_not_yet_in_force_is_marked_wherever_it_is_cited(tmp_path):
     for src in ("guides/sample-home-visit.md", "cards/sample-home-visit/index.html", "laws/jumin-shenfenzheng-fa.md",
                 "laws/index.md"):
         assert 'data-kb-law-pending="2027-01-01"' in before[src], src
-    assert "尚未施行（2027-01-01 起施行）" in before["guides/sample-home-visit.md"]
+    assert "尚未施行（<span class=\"kb-date\">2027-01-01</span> 起施行）" in before["guides/sample-home-visit.md"]
     assert "（尚未施行，2027-01-01 起施行）" in before["cards/sample-home-visit/index.html"]
     after = revised_site(tmp_path / "b", "public", today=date(2027, 1, 1), effective="2027-01-01")
     for src in ("guides/sample-home-visit.md", "cards/sample-home-visit/index.html", "laws/jumin-shenfenzheng-fa.md",

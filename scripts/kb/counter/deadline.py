@@ -141,6 +141,11 @@ def weekday_name(day: date) -> str:
     return f"星期{WEEKDAYS[day.weekday()]}"
 
 
+def day_text(day: date) -> str:
+    """2026-10-09 -> 2026年10月9日: the part of a shown date that pages keep on one line (class kb-date)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def long_date(day: date) -> str:
     """2026-10-09 -> 2026年10月9日（星期五）: how the page and the command line show a due date."""
-    return f"{day.year}年{day.month}月{day.day}日（{weekday_name(day)}）"
+    return f"{day_text(day)}（{weekday_name(day)}）"

@@ -283,7 +283,8 @@ class SiteBuilder:
             unit = limit if isinstance(limit, str) else limit["unit"]
             return {"kind": kind, "label": label, "limit": limit, "attr": attr, "unit": unit,
                     "value": None if isinstance(limit, str) else limit["value"], "hours": unit == deadline.HOURS,
-                    "date": due.date.isoformat(), "long": deadline.long_date(due.date)}
+                    "date": due.date.isoformat(), "long": deadline.long_date(due.date),
+                    "day": deadline.day_text(due.date), "weekday": deadline.weekday_name(due.date)}
 
         rows = [row("total", "承诺办结", view["time_limit"], total, "data-kb-due-total")]
         rows += [row("extra", d["title"], d["time_limit"], due, f'data-kb-due-extra="{i}"')
@@ -368,7 +369,7 @@ class SiteBuilder:
         return self._render("notice.html.j2", notice_src(view["id"]), r=view, materials=notice.rows(view, heights),
                             density=notice.density(view, heights=heights), fixed_fit=",".join(map(str, heights[0])),
                             fit_budget=notice.HEIGHT_MM, record_basis=notice.record_basis(view),
-                            today_long=deadline.long_date(self.today))
+                            today_day=deadline.day_text(self.today), today_weekday=deadline.weekday_name(self.today))
 
     def card_check_page(self) -> Planned:
         # the check page reads the versions from the bucket files: no record's text is in it

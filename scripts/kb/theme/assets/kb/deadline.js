@@ -93,10 +93,14 @@
     return { date: result.day === null ? null : isoOf(result.day), uncovered: result.uncovered };
   }
 
-  function longDate(day) {
+  // 2026年10月9日（星期五） in ``el``: the date in a span.kb-date that never breaks across lines
+  // (a narrow table would show 2026年10 / 月9日), the weekday free to go to the next line.
+  function showDate(el, day) {
     var d = new Date(day * MS_PER_DAY);
-    return d.getUTCFullYear() + "年" + (d.getUTCMonth() + 1) + "月" + d.getUTCDate() + "日（星期" +
-      WEEKDAYS.charAt(weekdayOf(day)) + "）";
+    var date = document.createElement("span");
+    date.className = "kb-date";
+    date.textContent = d.getUTCFullYear() + "年" + (d.getUTCMonth() + 1) + "月" + d.getUTCDate() + "日";
+    el.replaceChildren(date, "（星期" + WEEKDAYS.charAt(weekdayOf(day)) + "）");
   }
 
   function limitOf(el) {
@@ -111,7 +115,7 @@
       return;
     }
     el.setAttribute("datetime", isoOf(result.day));
-    el.textContent = longDate(result.day);
+    showDate(el, result.day);
   }
 
   function update(panel) {

@@ -6,11 +6,12 @@
 
   var WEEKDAYS = "日一二三四五六";
 
+  // [date, weekday] of an ISO date: 2026年10月9日 and （星期五）; null for anything else
   function longDate(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
-    if (!m) return "";
+    if (!m) return null;
     var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-    return +m[1] + "年" + +m[2] + "月" + +m[3] + "日（星期" + WEEKDAYS.charAt(d.getUTCDay()) + "）";
+    return [+m[1] + "年" + +m[2] + "月" + +m[3] + "日", "（星期" + WEEKDAYS.charAt(d.getUTCDay()) + "）"];
   }
 
   function todayIso() {
@@ -67,7 +68,11 @@
     var out = document.querySelector("[data-kb-notice-date-out]");
     if (input && out) {
       var text = longDate(input.value);
-      out.textContent = text || "＿＿＿＿年＿＿月＿＿日";
+      // the date in a span.kb-date that never breaks across lines, as on the guide's deadline panel
+      var date = document.createElement("span");
+      date.className = "kb-date";
+      date.textContent = text ? text[0] : "＿＿＿＿年＿＿月＿＿日";
+      out.replaceChildren(date, text ? text[1] : "");
       if (text) out.setAttribute("datetime", input.value);
       else out.removeAttribute("datetime");
     }

@@ -19,6 +19,13 @@
  * each: strings are cut with Array.from, never by UTF-16 index.
  *
  * Every index file is read through loadJSON(path).
+ *
+ * Counter PCs keep a tab open all day. A download that fails (a network blip, a
+ * busy server) is tried again a few times, and a failure is never kept: the next
+ * query asks again. After `kb publish` the index files of the morning's release
+ * are gone (their folder is named by a fingerprint of their content): a file that
+ * is not found (404) makes the worker read the manifest again, and the query is
+ * answered from the release the site serves now.
  */
 "use strict";
 
@@ -41,6 +48,13 @@ const INITIALS = "^"; // pinyin.py: INITIALS, JOIN
 const JOIN = "'";
 const SPLIT = /[\s,，。、;；:：!！?？"'“”‘’()（）[\]【】<>《》·/\\|+*=~`^_-]+/;
 const MAX_RESULTS = 30;
+// the index's manifest, as the theme reads it (relative to the site's root)
+const MANIFEST = "search/search_index.json";
+// a download is tried at most TRIES times, waiting BACKOFF ms before the second try, twice that before the third
+const TRIES = 3;
+const BACKOFF = 200;
+// a query is answered at most this many times over when the site's index is replaced under it
+const RELEASES = 2;
 
 let manifest = null;
 let root = null;
@@ -61,6 +75,16 @@ function fnv1a(term) {
   return hash >>> 0;
 }
 
+/*
+ * The value of ``object``'s own property ``key``, else undefined. Every lookup by a
+ * word of the query goes through here (or a Map): in a plain object a query word
+ * such as constructor, toString or __proto__ would find the object's inherited
+ * members instead of index data.
+ */
+function own(object, key) {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
 function normalize(text) {
   return text.normalize("NFKC").toLowerCase();
 }
@@ -74,7 +98,7 @@ function normalize(text) {
 function foldArray(chars) {
   const changed = new Uint8Array(chars.length);
   chars.forEach((char, i) => {
-    const simple = lang.chars[char];
+    const simple = own(lang.chars, char);
     if (simple !== undefined) {
       chars[i] = simple;
       changed[i] = 1;
@@ -83,8 +107,8 @@ function foldArray(chars) {
   for (let i = 0; i < chars.length; i++) {
     for (let length = Math.min(ruleLength, chars.length - i); length >= 2; length--) {
       const key = chars.slice(i, i + length).join("");
-      let value = lang.variants[key];
-      if (value === undefined && changed.subarray(i, i + length).some(Boolean)) value = lang.regional[key];
+      let value = own(lang.variants, key);
+      if (value === undefined && changed.subarray(i, i + length).some(Boolean)) value = own(lang.regional, key);
       if (value !== undefined) {
         Array.from(value).forEach((char, k) => (chars[i + k] = char));
         i += length - 1;
@@ -141,7 +165,7 @@ const STOP_WORDS = [
   "可不可以", "能不能够", "怎么回事", "为什么", "怎么办", "怎么样", "在哪里", "在哪儿", "能不能", "是不是",
   "有没有", "要不要", "可以吗", "怎么", "咋办", "什么", "在哪", "哪里", "哪儿", "去哪", "哪个", "哪些",
   "可以", "能否", "是否", "应该", "一下", "一个", "这个", "那个", "突然", "已经", "现在", "到底", "请问",
-  "你好", "如何", "需要", "为啥", "咋样",
+  "你好", "如何", "需要", "为啥", "咋样", "一直", "始终", "总是", "老是", "至今",
 ];
 const STOP_CHARS = "的了吗呢吧啊呀嘛哦么我你他她它咱俺把都也还又就才很太着呗咋哪啥谁这那是";
 const STOP = new RegExp(
@@ -250,37 +274,90 @@ function parse(query) {
   return parts;
 }
 
+/* A file the server does not have (404, 410): the site has been published anew since the manifest was read. */
+class Missing extends Error {}
+
+function pause(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/* JSON at ``url``; a failure other than Missing is tried again, TRIES times in all. */
+async function download(url, options) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(url, options);
+      if (response.status === 404 || response.status === 410) throw new Missing(`${response.status} ${url}`);
+      if (!response.ok) throw new Error(`${response.status} ${url}`);
+      return await response.json(); // a body cut short fails here, and is tried again too
+    } catch (error) {
+      if (error instanceof Missing || attempt >= TRIES) throw error;
+    }
+    await pause(BACKOFF * 2 ** (attempt - 1));
+  }
+}
+
 /* The one place an index file is read (a path relative to the index's folder). */
 function loadJSON(path) {
-  return fetch(new URL(manifest.base + path, root)).then((response) => {
-    if (!response.ok) throw new Error(`${response.status} ${path}`);
-    return response.json();
-  });
+  return download(new URL(manifest.base + path, root));
+}
+
+/* ``cache``'s promise for ``key``, made by ``load`` when there is none; one that fails is dropped. */
+function cached(cache, key, load) {
+  if (!cache.has(key)) {
+    const promise = load();
+    cache.set(key, promise);
+    promise.catch(() => {
+      if (cache.get(key) === promise) cache.delete(key);
+    });
+  }
+  return cache.get(key);
 }
 
 function shard(index) {
-  if (!shards.has(index)) shards.set(index, loadJSON(`t${index}.json`));
-  return shards.get(index);
+  return cached(shards, index, () => loadJSON(`t${index}.json`));
 }
 
 function chunk(index) {
-  if (!chunks.has(index)) chunks.set(index, loadJSON(`d${index}.json`));
-  return chunks.get(index);
+  return cached(chunks, index, () => loadJSON(`d${index}.json`));
 }
 
 function loadLang() {
   if (!langReady) {
-    langReady = (manifest.lang ? loadJSON(manifest.lang) : Promise.resolve({})).then((data) => {
+    const ready = (langReady = (manifest.lang ? loadJSON(manifest.lang) : Promise.resolve({})).then((data) => {
       lang = { chars: {}, variants: {}, regional: {}, syllables: [], ...data };
       syllableSet = new Set(lang.syllables);
       ruleLength = Math.max(0, ...Object.keys({ ...lang.variants, ...lang.regional }).map((key) => Array.from(key).length));
       return lang;
     }, (error) => {
       console.warn("search: no fold table", error); // search still works on characters as typed
+      if (langReady === ready) langReady = null; // the next query asks again
       return lang;
-    });
+    }));
   }
   return langReady;
+}
+
+/* The index the site serves now: true when its files are not those in use (then they are used from now on). */
+let rereading = null;
+function rereadManifest() {
+  if (!rereading) {
+    // from the server, not from the browser's cache: a release published within the second
+    // has the same Last-Modified, and the answer would be "not modified"
+    rereading = download(new URL(MANIFEST, root), { cache: "reload" })
+      .then((data) => {
+        const next = data.config.kb;
+        if (next.base === manifest.base) return false;
+        manifest = next;
+        shards.clear();
+        chunks.clear();
+        langReady = null;
+        return true;
+      })
+      .finally(() => {
+        rereading = null;
+      });
+  }
+  return rereading;
 }
 
 /* term -> Map(docId -> weight), for the terms present in the index. */
@@ -289,7 +366,7 @@ async function lookup(terms) {
   await Promise.all(
     terms.map(async (term) => {
       const data = await shard(fnv1a(term) % manifest.shards);
-      const packed = data[term];
+      const packed = own(data, term);
       if (packed === undefined) return;
       // one number per posting: (doc id - previous doc id) * 100 + weight; a lone posting is not a list
       const list = new Map();
@@ -434,7 +511,23 @@ function rank(parts, postings) {
     .slice(0, MAX_RESULTS);
 }
 
+/* The answer to ``query``, from the index the site serves now (see rereadManifest). */
 async function search(query) {
+  for (let attempt = 0; ; attempt++) {
+    const used = manifest;
+    try {
+      const data = await answer(query);
+      if (used === manifest) return data;
+      // the index was replaced while this query was answered: answer it again from one release
+    } catch (error) {
+      if (!(error instanceof Missing) || attempt >= RELEASES) throw error;
+      if (used === manifest && !(await rereadManifest())) throw error; // the same release lacks the file
+    }
+    if (attempt >= RELEASES) throw new Error("search: the index keeps changing");
+  }
+}
+
+async function answer(query) {
   await loadLang();
   const parts = parse(query);
   if (!parts.length) return { items: [] };
@@ -458,7 +551,7 @@ async function search(query) {
   const items = [];
   for (const [doc, result] of ranked) {
     const [location, title, teaser, tags] = (await chunk(Math.floor(doc / manifest.chunk)))[doc % manifest.chunk];
-    const termsShown = {};
+    const termsShown = Object.create(null);
     parts.forEach((part, index) => {
       termsShown[part.text] = result.matched[index];
     });
