@@ -44,7 +44,8 @@ from kb.site.offline import build_info, write_offline_files  # noqa: E402
 from kb.site.edition import PUBLIC, Edition  # noqa: E402
 from kb.mkdocs_adapter.mdcache import MarkdownCache  # noqa: E402
 from kb.knowledge import load_knowledge_base  # noqa: E402
-from kb.site.pages import (INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, SiteSettings, check_feedback_url,  # noqa: E402
+from kb.site.pages import (INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, SiteSettings, centre_setting,  # noqa: E402
+                           check_feedback_url,
                            unlink_internal_pages)
 from kb.mkdocs_adapter.rawblocks import RawBlocks  # noqa: E402
 from kb.search.index import SearchIndexBuilder, page_text  # noqa: E402
@@ -82,6 +83,16 @@ def on_startup(command, dirty):
     preview.dirty = dirty
 
 
+def _centre(options: dict, default: dict) -> dict:
+    try:
+        centre, warning = centre_setting(options, default)
+    except ValueError as exc:
+        raise PluginError(f"mkdocs 配置有误：{exc}") from None
+    if warning:
+        log.warning(warning)
+    return centre
+
+
 def _settings(config) -> tuple[str, SiteSettings]:
     options = (config.extra or {}).get("kb", {}) or {}
     edition = options.get("edition", PUBLIC)
@@ -94,7 +105,7 @@ def _settings(config) -> tuple[str, SiteSettings]:
         site_name=config.site_name,
         feedback_url=options.get("feedback_url", defaults.feedback_url),
         today=today,
-        centre_name=str(options.get("centre_name") or defaults.centre_name),
+        centre=_centre(options, defaults.centre),
         site_url=config.site_url or "",
     )
     return edition, settings

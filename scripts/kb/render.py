@@ -31,6 +31,21 @@ def _time_limit(value: Any) -> str:
     return str(value)
 
 
+def copies_text(copies: Any) -> str:
+    """``{original: 1, copy: 2}`` -> ``原件 1 份、复印件 2 份`` (a count of 0 is left out); "" for none."""
+    if not isinstance(copies, dict):
+        return ""
+    parts = [f"{label} {copies[key]} 份" for key, label in (("original", "原件"), ("copy", "复印件")) if copies.get(key)]
+    return "、".join(parts)
+
+
+def amount_text(amount: Any) -> str:
+    """A fee's amount as people write it: 20, 20.5, 0 (no trailing .0)."""
+    if isinstance(amount, float) and amount.is_integer():
+        amount = int(amount)
+    return str(amount)
+
+
 def _yaml_scalar(value: Any) -> Markup:
     """A YAML-safe double-quoted scalar (JSON strings are valid YAML)."""
     return Markup(json.dumps(value, ensure_ascii=False))
@@ -72,6 +87,8 @@ def _environment(template_dir: str) -> jinja2.Environment:
     # tojson keeps Chinese readable; it still escapes < > & ' so the value is inert anywhere.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     env.filters["time_limit"] = _time_limit
+    env.filters["copies"] = copies_text
+    env.filters["amount"] = amount_text
     env.filters["yaml"] = _yaml_scalar
     env.filters["link"] = _link
     env.filters["nginx_string"] = _nginx_string

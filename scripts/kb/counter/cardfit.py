@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..records.report import Problem
+from ..render import amount_text, copies_text
 
 MM_PER_PT = 25.4 / 72
 #: The printable area of an A4 sheet with card.css's @page margins (12 mm top/bottom, 14 mm sides).
@@ -150,6 +151,8 @@ class Entry:
     text: str = ""
     pending: str = ""
     shown: str = ""
+    #: the situations the entry applies to (ids, space-separated); "" for all
+    for_ids: str = ""
     lead: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -197,14 +200,23 @@ def _time_limit(value) -> str:
 
 
 def _material_lead(m: dict) -> str:
-    return m["name"] + ("（可容缺）" if m.get("required") is False else "")
+    return (m["name"] + ("（可容缺）" if m.get("required") is False else "")
+            + (f"（“{m['group']}”任选其一）" if m.get("group") else ""))
 
 
 def _material_text(m: dict) -> str:
-    parts = [m["obtain"]] if m.get("obtain") else []
+    parts = [p for p in ("；".join(x for x in (copies_text(m.get("copies")), m.get("form", "")) if x),) if p]
+    if m.get("obtain"):
+        parts.append(m["obtain"])
     if m.get("note"):
         parts.append(m["note"])
     return "：" + "；".join(parts) if parts else ""
+
+
+def for_label(item: dict, titles: dict[str, str]) -> str:
+    """``适用：补领，`` for an item of some situations only; "" for one of all."""
+    ids = item.get("situations") or []
+    return "适用：" + "、".join(titles.get(i, i) for i in ids) + "，" if ids else ""
 
 
 def pending_mark(effective: str) -> str:
@@ -215,6 +227,7 @@ def pending_mark(effective: str) -> str:
 def sections(view: dict, internal: bool, pending: dict[str, str] | None = None) -> dict[str, Section]:
     """The card's sections with every entry in full; ``pending``: law id -> effective date of laws not in force."""
     pending = pending or {}
+    titles = {sit["id"]: sit["title"] for sit in view.get("situations") or []}
     applies = Section("applies", "怎样识别", [Entry(text=t) for t in view["applies_when"]], noun="条适用情形")
     not_applicable = view.get("not_applicable") or []
     if not_applicable:
@@ -223,10 +236,14 @@ def sections(view: dict, internal: bool, pending: dict[str, str] | None = None) 
     out = {
         "applies": applies,
         "steps": Section("steps", "办理步骤", [
-            Entry(s["title"], f"（{s['department']}，{_time_limit(s['time_limit'])}）：", s["action"])
+            Entry(s["title"], f"（{for_label(s, titles)}{s['department']}，{limit_text(s['time_limit'])}"
+                              f"{'，不计入承诺时限' if s.get('counted', True) is False else ''}）：", s["action"],
+                  for_ids=" ".join(s.get("situations") or []))
             for s in view["procedure"]], ordered=True, noun="步"),
         "materials": Section("materials", "所需材料", [
-            Entry(_material_lead(m), text=_material_text(m)) for m in view.get("materials") or []], noun="项"),
+            Entry(_material_lead(m) + (f"（{for_label(m, titles).rstrip('，')}）" if m.get("situations") else ""),
+                  text=_material_text(m), for_ids=" ".join(m.get("situations") or []))
+            for m in view.get("materials") or []], noun="项"),
         "basis": Section("basis", "办理依据", [
             Entry(after=f"{b['law']['title']}{b['article']}", text=f"：{b['provision']}",
                   pending=pending.get(b["law"]["id"], "")) for b in view["legal_basis"]], noun="条"),
@@ -255,10 +272,35 @@ def _block(text: str, metrics: tuple[float, float], width_em: float, extra_em: f
 
 def head_lines(view: dict, site_name: str, internal: bool) -> tuple[str, str, str]:
     kicker = f"{site_name} · 工作提示卡" + (" · 内部" if internal else "") + (" · 草稿" if view["status"] == "draft" else "")
-    extra = "".join(f" · {d['title']} {_time_limit(d['time_limit'])}" for d in view.get("deadlines") or [])
-    meta = (f"{view['domain']} · {view['category']} · 编号 {view['id']} · 承诺时限 {_time_limit(view['time_limit'])}"
-            f"{extra} · 牵头 {view['departments']['lead']}")
+    extra = "".join(f" · {d['title']} {limit_text(d['time_limit'])}" for d in view.get("deadlines") or [])
+    law = f" · 法定时限 {limit_text(view['statutory_time_limit'])}" if "statutory_time_limit" in view else ""
+    meta = (f"{view['domain']} · {view['category']} · 编号 {view['id']} · 承诺时限 {limit_text(view['time_limit'])}"
+            f"{law}{extra} · 牵头 {view['departments']['lead']}")
     return kicker, view["title"], meta
+
+
+def limit_text(value) -> str:
+    """A limit with its kind, as the card prints it: ``20 个工作日（法定）``."""
+    kind = value.get("kind") if isinstance(value, dict) else None
+    return _time_limit(value) + (f"（{kind}）" if kind else "")
+
+
+def fees_text(view: dict) -> str:
+    fees = view.get("fees")
+    if fees is None:
+        return ""
+    if isinstance(fees, str):
+        return fees
+    return "；".join(f"{f['name']} {amount_text(f['amount'])} {f['unit']}" for f in fees)
+
+
+def service_line(view: dict) -> str:
+    """The card's second line: what it costs, where and when, whom to call (the record's ``service`` merged
+    with the centre's by the site; empty parts left out)."""
+    service = view.get("service") or {}
+    parts = [("收费", fees_text(view)), ("地点", service.get("place")), ("时间", service.get("hours")),
+             ("咨询", service.get("phone")), ("投诉", service.get("complaint_phone"))]
+    return " · ".join(f"{label}：{value}" for label, value in parts if value)
 
 
 def foot_text(view: dict, code: str, guide_url: str, check_url: str = "cards/check/") -> str:
@@ -276,6 +318,9 @@ def height_mm(view: dict, secs: dict[str, Section], density: int, *, site_name: 
     em = _block(kicker, KICKER, width)
     em += _block(title, TITLE, width, TITLE_EXTRA * TITLE[0])
     em += _block(meta, META, width, META_EXTRA)
+    service = service_line(view)
+    if service:
+        em += _block(service, META, width, META_EXTRA)
     mm = TITLE_RULE_MM
     for section in secs.values():
         if not section.entries and not section.note:

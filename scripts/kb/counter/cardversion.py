@@ -54,7 +54,18 @@ class CardVersion:
 
 
 def _limit(value) -> object:
-    return value if isinstance(value, str) else {"value": value["value"], "unit": value["unit"]}
+    """A limit as the card prints it; its kind and source only when the record says them (so the codes of
+    cards printed before limits had kinds stay the same while nothing else changed)."""
+    if isinstance(value, str):
+        return value
+    out = {"value": value["value"], "unit": value["unit"]}
+    out.update({k: value[k] for k in ("kind", "basis", "document") if k in value})
+    return out
+
+
+def _extra(item: dict, keys: tuple[str, ...]) -> list:
+    """The fields a card gained with the record contract of 2026-12-07, only where present (see ``_limit``)."""
+    return [[k, item[k]] for k in keys if k in item]
 
 
 def section_content(view: dict, internal: bool) -> list[tuple[str, str, object]]:
@@ -65,10 +76,14 @@ def section_content(view: dict, internal: bool) -> list[tuple[str, str, object]]
             "category": view["category"], "time_limit": _limit(view["time_limit"]),
             "deadlines": [[d["title"], _limit(d["time_limit"])] for d in view.get("deadlines") or []],
             "lead": view["departments"]["lead"],
+            **{k: view[k] for k in ("fees", "service") if view.get(k)},
+            **({"statutory": _limit(view["statutory_time_limit"])} if "statutory_time_limit" in view else {}),
         },
         "applies": [view["applies_when"], view.get("not_applicable") or []],
-        "steps": [[s["title"], s["department"], _limit(s["time_limit"]), s["action"]] for s in view["procedure"]],
-        "materials": [[m["name"], m.get("required", True), m.get("obtain", ""), m.get("note", "")]
+        "steps": [[s["title"], s["department"], _limit(s["time_limit"]), s["action"], *_extra(s, ("counted", "situations"))]
+                  for s in view["procedure"]],
+        "materials": [[m["name"], m.get("required", True), m.get("obtain", ""), m.get("note", ""),
+                       *_extra(m, ("group", "copies", "form", "situations"))]
                       for m in view.get("materials") or []],
         "basis": [[b["law"]["title"], b["law"].get("status", ""), b["article"], b["provision"]]
                   for b in view["legal_basis"]],

@@ -11,6 +11,7 @@ what is missing, the page says on screen that the notice will take two sheets.
 
 from __future__ import annotations
 
+from ..render import copies_text
 from .cardfit import MM_PER_PT, lines
 
 #: (font size in pt, line height): notice.css .kb-notice--d0 … --d3.
@@ -36,12 +37,21 @@ def record_basis(view: dict) -> str:
 def rows(view: dict, heights: tuple[list[float], list[list[float]]]) -> list[dict]:
     """What the notice prints for each material (its text as plain strings; the template escapes them)."""
     names = basis_names(view)
+    situations = {s["id"]: s["title"] for s in view.get("situations") or []}
     return [{
         "name": m["name"], "optional": m.get("required") is False, "kind": _kind(m),
         "obtain": m.get("obtain", ""), "note": m.get("note", ""),
         "basis": "；".join(names[ref] for ref in m.get("basis") or []),
         "fit": ",".join(str(mm) for mm in item),
+        "group": m.get("group", ""), "for": " ".join(m.get("situations") or []),
+        "for_text": "、".join(situations[i] for i in m.get("situations") or []),
+        "copies": _copies(m),
     } for m, item in zip(view.get("materials") or [], heights[1])]
+
+
+def _copies(material: dict) -> str:
+    """份数和形式 as one phrase: 原件 1 份、复印件 2 份；纸质."""
+    return "；".join(part for part in (copies_text(material.get("copies")), material.get("form", "")) if part)
 
 
 def basis_names(view: dict) -> dict[str, str]:
@@ -50,7 +60,9 @@ def basis_names(view: dict) -> dict[str, str]:
 
 
 def _material_parts(m: dict, laws: dict[str, str]) -> list[str]:
-    parts = [m["name"] + _kind(m)]
+    parts = [m["name"] + _kind(m) + (f"（“{m['group']}”任选其一）" if m.get("group") else "")]
+    if _copies(m):
+        parts.append("份数：" + _copies(m))
     if m.get("obtain"):
         parts.append("取得途径：" + m["obtain"])
     if m.get("note"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from functools import cached_property
 from datetime import date
 from typing import Callable, Iterator
@@ -121,10 +121,36 @@ class SiteSettings:
     #: The build day: laws not yet in force and overdue reviews are judged on it.
     #: None: ``$KB_TODAY``, else the system date (see kb.clock).
     today: date | None = None
-    #: The centre named on the 一次性告知单 (mkdocs.yml: extra.kb.centre_name).
-    centre_name: str = "政务服务中心"
+    #: The centre's public office data (mkdocs.yml: extra.kb.centre): name (signed on the 一次性告知单), place,
+    #: hours, phone, complaint_phone — every guide's default, which a record's ``service`` overrides field by field.
+    centre: dict = dataclass_field(default_factory=lambda: {"name": "政务服务中心"})
+
+    @property
+    def centre_name(self) -> str:
+        return self.centre.get("name") or "政务服务中心"
     #: The edition's full address (mkdocs.yml: site_url): printed cards give full addresses with it.
     site_url: str = ""
+
+
+#: The fields of a guide's service a site's ``extra.kb.centre`` may give (DESIGN.md: the record's ``service``).
+SERVICE_FIELDS = ("place", "hours", "phone", "complaint_phone")
+
+def centre_setting(options: dict, default: dict) -> tuple[dict, str | None]:
+    """The centre from ``extra.kb`` ``options``: ``centre`` (name, place, hours, phone, complaint_phone), or the
+    older ``centre_name`` with a warning to rewrite it; ValueError (Chinese) for anything else."""
+    centre = options.get("centre")
+    if centre is None:
+        if "centre_name" not in options:
+            return dict(default), None
+        return {**default, "name": str(options["centre_name"])}, (
+            "mkdocs 配置 extra.kb.centre_name 已改为 extra.kb.centre.name（centre 下还可写 place、hours、phone、"
+            "complaint_phone，作为每个指南的办理地点、时间和电话），请改写；这次仍按 centre_name 署名")
+    if not isinstance(centre, dict) or any(not isinstance(v, (str, int)) or isinstance(v, bool) for v in centre.values()):
+        raise ValueError("extra.kb.centre 应为映射：name、place、hours、phone、complaint_phone，每项一行文字")
+    unknown = sorted(set(centre) - {"name", *SERVICE_FIELDS})
+    if unknown:
+        raise ValueError(f"extra.kb.centre 不认识 {'、'.join(unknown)}；可写：name、{'、'.join(SERVICE_FIELDS)}")
+    return {**default, **{k: str(v) for k, v in centre.items()}}, None
 
 
 #: The placeholder address the project ships with (mkdocs.yml: extra.kb.feedback_url).
@@ -259,9 +285,18 @@ class SiteBuilder:
                          for b in view["legal_basis"]},
             feedback_url=self.feedback_link(view),
             deadline=self.deadline_panel(view),
+            service=self.service(view),
+            situation_names={sit["id"]: sit["title"] for sit in view.get("situations") or []},
         )
         page.record = view["id"]
         return page
+
+    def service(self, view: dict) -> dict:
+        """Where and when to apply, whom to call: the record's ``service``, field by field over the centre's."""
+        own = view.get("service") or {}
+        merged = {key: own.get(key, self.settings.centre.get(key)) for key in SERVICE_FIELDS}
+        merged["online_url"], merged["visits"] = own.get("online_url"), own.get("visits")
+        return merged
 
     def deadline_panel(self, view: dict) -> dict:
         """The rows of the guide's deadline panel, dated for a matter accepted on the build day.
@@ -275,26 +310,32 @@ class SiteBuilder:
         total = due(accepted, view["time_limit"])
         extras = [due(accepted, d["time_limit"]) for d in view.get("deadlines") or []]
         steps, start = [], accepted
-        for step in view["procedure"]:  # one after another, as deadline.chain
-            steps.append(due(start, step["time_limit"]))
-            start = steps[-1].date
+        for step in view["procedure"]:  # one after another, as deadline.chain; a special step (counted: false)
+            steps.append(due(start, step["time_limit"]))  # is dated from where it starts, but the next step
+            if step.get("counted", True):                  # starts where the last counted one ended
+                start = steps[-1].date
+        statutory = view.get("statutory_time_limit")
+        law = [due(accepted, statutory)] if isinstance(statutory, dict) else []
 
-        def row(kind: str, label: str, limit, due: deadline.Due, attr: str) -> dict:
+        def row(kind: str, label: str, limit, due: deadline.Due, attr: str, step: dict | None = None) -> dict:
             unit = limit if isinstance(limit, str) else limit["unit"]
             return {"kind": kind, "label": label, "limit": limit, "attr": attr, "unit": unit,
                     "value": None if isinstance(limit, str) else limit["value"], "hours": unit == deadline.HOURS,
                     "date": due.date.isoformat(), "long": deadline.long_date(due.date),
-                    "day": deadline.day_text(due.date), "weekday": deadline.weekday_name(due.date)}
+                    "day": deadline.day_text(due.date), "weekday": deadline.weekday_name(due.date),
+                    "special": bool(step) and step.get("counted", True) is False,
+                    "for": " ".join(step.get("situations") or []) if step else ""}
 
         rows = [row("total", "承诺办结", view["time_limit"], total, "data-kb-due-total")]
+        rows += [row("statutory", "法定办结", statutory, d, "data-kb-due-statutory") for d in law]
         rows += [row("extra", d["title"], d["time_limit"], due, f'data-kb-due-extra="{i}"')
                  for i, (d, due) in enumerate(zip(view.get("deadlines") or [], extras), 1)]
-        rows += [row("step", f"第 {i} 步：{s['title']}", s["time_limit"], due, f'data-kb-due-step="{i}"')
+        rows += [row("step", f"第 {i} 步：{s['title']}", s["time_limit"], due, f'data-kb-due-step="{i}"', s)
                  for i, (s, due) in enumerate(zip(view["procedure"], steps), 1)]
         return {
             "accepted": accepted.isoformat(),
             "rows": rows,
-            "uncovered": (uncovered := deadline.uncovered_years([total, *extras, *steps])),
+            "uncovered": (uncovered := deadline.uncovered_years([total, *law, *extras, *steps])),
             "pending": [y for y in uncovered if cal.pending(y)],
             "unknown": [y for y in uncovered if not cal.pending(y)],
             "calendar": cal,
@@ -310,10 +351,14 @@ class SiteBuilder:
             found = self._dues[key] = deadline.due(start, limit, self.calendar)
         return found
 
+    def card_view(self, view: dict) -> dict:
+        """The record as its card prints it: with the service merged over the centre's (what the sheet says)."""
+        return {**view, "service": self.service(view)}
+
     def card_version_of(self, view: dict) -> cardversion.CardVersion:
         cached = self._versions.get(view["id"])
         if cached is None or cached[0] is not view:  # computed once per view and build
-            cached = self._versions[view["id"]] = (view, cardversion.version(view, self.edition.internal))
+            cached = self._versions[view["id"]] = (view, cardversion.version(self.card_view(view), self.edition.internal))
         return cached[1]
 
     def printed_address(self, src: str) -> str | None:
@@ -329,7 +374,7 @@ class SiteBuilder:
         version = self.card_version_of(view)
         guide_url = self.printed_address(guide_src(view["id"])) or f"在“{self.settings.site_name}”搜索本卡标题"
         check_url = self.printed_address(CARD_CHECK_SRC) or self.urls.url(CARD_CHECK_SRC)
-        plan = cardfit.plan(view, internal=internal, site_name=self.settings.site_name, code=version.printed,
+        plan = cardfit.plan(self.card_view(view), internal=internal, site_name=self.settings.site_name, code=version.printed,
                             guide_url=guide_url, pending=self._pending_laws, check_url=check_url)
         return version, plan, guide_url, check_url
 
@@ -339,7 +384,8 @@ class SiteBuilder:
         if cached is None or cached[0] is not view:
             version, plan, guide_url, check_url = self.card_parts(view)
             cached = self._cards[id(view)] = (view, Markup(self.renderer.render(
-                "_card.html.j2", r=view, version=version, plan=plan, guide_url=guide_url, check_url=check_url)))
+                "_card.html.j2", r=view, version=version, plan=plan, guide_url=guide_url, check_url=check_url,
+                service_line=cardfit.service_line(self.card_view(view)))))
         return cached[1]
 
     def card_versions(self, views: list[dict]) -> Iterator[Planned]:
@@ -366,7 +412,9 @@ class SiteBuilder:
     def notice(self, view: dict) -> Page:
         """``notice/<id>/``: the 一次性告知单, a standalone sheet like a card (no theme: one per record)."""
         heights = notice.heights_mm(view, self.settings.centre_name)
-        return self._render("notice.html.j2", notice_src(view["id"]), r=view, materials=notice.rows(view, heights),
+        rows = notice.rows(view, heights)
+        return self._render("notice.html.j2", notice_src(view["id"]), r=view, materials=rows,
+                            missing=len({m["group"] or f"#{i}" for i, m in enumerate(rows)}),
                             density=notice.density(view, heights=heights), fixed_fit=",".join(map(str, heights[0])),
                             fit_budget=notice.HEIGHT_MM, record_basis=notice.record_basis(view),
                             today_day=deadline.day_text(self.today), today_weekday=deadline.weekday_name(self.today))

@@ -128,7 +128,7 @@
       result.uncovered.forEach(function (y) { years[y] = true; });
       return result;
     }
-    panel.querySelectorAll("[data-kb-due-total], [data-kb-due-extra]").forEach(function (el) {
+    panel.querySelectorAll("[data-kb-due-total], [data-kb-due-statutory], [data-kb-due-extra]").forEach(function (el) {
       show(el, accepted === null ? null : note(dueDay(accepted, limitOf(el), cal)));
     });
     var steps = Array.prototype.slice.call(panel.querySelectorAll("[data-kb-due-step]"));
@@ -136,10 +136,14 @@
       return a.getAttribute("data-kb-due-step") - b.getAttribute("data-kb-due-step");
     });
     var start = accepted, beyond = false;
-    panel.querySelectorAll("[data-kb-due-total], [data-kb-due-extra]").forEach(function (el) {
+    panel.querySelectorAll("[data-kb-due-total], [data-kb-due-statutory], [data-kb-due-extra]").forEach(function (el) {
       if (accepted !== null && !el.hasAttribute("datetime")) beyond = true;
     });
+    // steps one after another; a step of another situation (its row hidden) is left out, and a special
+    // step (data-kb-counted="false") is dated from where it starts without moving the next step's start
     steps.forEach(function (el) {
+      var row = el.closest("tr");
+      if (row && row.hidden) return;
       if (start === null) {
         if (accepted !== null) beyond = true;
         return show(el, null);
@@ -147,7 +151,7 @@
       var result = note(dueDay(start, limitOf(el), cal));
       show(el, result);
       if (result.day === null) { beyond = true; start = null; return; }
-      start = result.day;
+      if (el.getAttribute("data-kb-counted") !== "false") start = result.day;
     });
     var warning = panel.querySelector("[data-kb-calendar-warning]");
     if (!warning) return;
@@ -180,6 +184,7 @@
       input.value = todayIso();
       input.addEventListener("input", function () { update(panel); });
       input.addEventListener("change", function () { update(panel); });
+      document.addEventListener("kb:situation", function () { update(panel); });
       update(panel);
     });
   }

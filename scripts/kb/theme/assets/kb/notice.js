@@ -46,15 +46,32 @@
   function update() {
     var notice = document.getElementById("kb-notice");
     if (!notice) return;
-    var brought = {};
+    // the situation chosen (situations.js): a material of another situation is neither offered nor missing
+    var situation = document.documentElement.getAttribute("data-kb-chosen-situation") || "";
+    function applies(el) {
+      var ids = el.getAttribute("data-kb-for");
+      return !situation || !ids || ids.split(/\s+/).indexOf(situation) >= 0;
+    }
+    var brought = {}, groups = {};
     document.querySelectorAll("input[data-kb-material]").forEach(function (box) {
-      if (box.checked) brought[box.getAttribute("data-kb-material")] = true;
+      var item = box.closest("li");
+      if (item) item.hidden = !applies(item);
+      if (!box.checked || (item && item.hidden)) return;
+      brought[box.getAttribute("data-kb-material")] = true;
+      // one material of a group of alternatives brought: the whole group is brought
+      if (box.hasAttribute("data-kb-group")) groups[box.getAttribute("data-kb-group")] = true;
     });
-    var missing = 0;
+    var missing = 0, counted = {};
     notice.querySelectorAll("[data-kb-missing]").forEach(function (item) {
-      var has = brought[item.getAttribute("data-kb-missing")] === true;
+      var group = item.getAttribute("data-kb-group");
+      var has = !applies(item) || brought[item.getAttribute("data-kb-missing")] === true || (group && groups[group] === true);
       item.hidden = has;
-      if (!has) missing += 1;
+      if (has) return;
+      if (group) {
+        if (counted[group]) return;
+        counted[group] = true;
+      }
+      missing += 1;
     });
     fit(notice);
     var complete = notice.querySelector("[data-kb-notice-complete]");
@@ -90,6 +107,7 @@
     document.addEventListener("click", function (event) {
       if (event.target.closest("[data-kb-print]")) window.print();
     });
+    document.addEventListener("kb:situation", update);
     update();
   }
 
