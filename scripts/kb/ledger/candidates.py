@@ -10,7 +10,7 @@ and the bigrams that half the pool or a quarter of the records share (窗口, �
 first case it overlaps most — the shared weight over the smaller of the two — when that is at
 least ``JOIN``; otherwise it starts a group. Groups of ``MIN_CASES`` or more recur.
 
-The title is the longest run of (up to five) jieba words that at least ``SUPPORT`` of the group's summaries
+The title is the longest run of jieba words (at most twelve characters) that at least ``SUPPORT`` of the group's summaries
 contain; the aliases are the next such runs that the title does not already contain — the words
 the cases themselves use. The id for ``kb new`` is the title's pinyin, word by word.
 """
@@ -100,7 +100,7 @@ def group(cases: list[Case], ranker: Ranker, taken_ids=frozenset()) -> list[Grou
 
 
 def _phrases(ranker: Ranker, summary: str) -> set[str]:
-    """Runs of one to five consecutive jieba words (two to twelve characters, no function word at either end)."""
+    """Runs of consecutive jieba words (two to twelve characters, no function word at either end)."""
     out: set[str] = set()
     for part in re.split(r"[^\u3400-\u9fffA-Za-z0-9]+", ranker.fold(summary)):
         if not part:
@@ -108,8 +108,10 @@ def _phrases(ranker: Ranker, summary: str) -> set[str]:
         words = [w for w in rjieba.cut(part, False) if w.strip()]
         for i in range(len(words)):
             text = ""
-            for j in range(i, min(i + 5, len(words))):
+            for j in range(i, len(words)):
                 text += words[j]
+                if len(text) > 12:
+                    break
                 if 2 <= len(text) <= 12 and not _STOP.fullmatch(text[0]) and not _STOP.fullmatch(text[-1]):
                     out.add(text)
     return out

@@ -100,7 +100,7 @@ def window_of(kb_options: dict, config_name: str = "mkdocs.yml") -> Window:
 
 def kb_options(config: dict) -> dict:
     extra = config.get("extra") or {}
-    options = extra.get("kb") if isinstance(extra, dict) else None
+    options = extra.get("kb") if hasattr(extra, "get") else None  # MkDocs' extra is a mapping, not a dict
     return options if isinstance(options, dict) else {}
 
 

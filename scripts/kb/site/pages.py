@@ -21,6 +21,7 @@ from ..counter import calendar, cardfit, cardversion, deadline, notice
 from .. import clock, stats
 from ..law import revisions
 from ..records import schema
+from .cases import CasesPages
 from .edition import Edition
 from ..records.model import STATUS_NAMES, department_slug
 from ..render import Renderer
@@ -112,6 +113,8 @@ class SiteSettings:
     today: date | None = None
     #: The centre named on the 一次性告知单 (mkdocs.yml: extra.kb.centre_name).
     centre_name: str = "政务服务中心"
+    #: What the site shows of the window's ledgers (kb.ledger.site.cases_for_build; see kb/site/cases.py).
+    cases: dict | None = None
 
 
 class SiteBuilder:
@@ -148,6 +151,7 @@ class SiteBuilder:
             centre_name=self.settings.centre_name,
             card_check_src=CARD_CHECK_SRC,
         )
+        self.cases = CasesPages(self)
         views = {id(v) for v in edition.views}
         self._cards: dict[int, tuple[dict, Markup]] = {
             key: value for key, value in (previous._cards.items() if previous else ()) if key in views
@@ -494,6 +498,7 @@ class SiteBuilder:
         if self.edition.internal:
             yield self.review_page()
             yield from self.training_pages()
+        yield from self.cases.plan()
 
     def pages(self) -> Iterator[Page]:
         """Every generated page, rendered."""
