@@ -134,5 +134,6 @@ def project(root: Path, config: str | Path | None = None) -> Project:
     path = Path(config) if config else root / "mkdocs.yml"
     if not path.is_absolute() and config:
         path = Path.cwd() / path
-    options = kb_options(read_config(path))
+    # without a site config (a knowledge base on its own) the window keeps the default discipline
+    options = kb_options(read_config(path)) if config or path.is_file() else {}
     return Project(root, path, options, window_of(options, path.name))
