@@ -44,6 +44,7 @@ from kb.site.offline import build_info, write_offline_files  # noqa: E402
 from kb.site.edition import PUBLIC, Edition  # noqa: E402
 from kb.mkdocs_adapter.mdcache import MarkdownCache  # noqa: E402
 from kb.knowledge import load_knowledge_base  # noqa: E402
+from kb.ledger.site import LedgerError, cases_for_build  # noqa: E402
 from kb.site.pages import (INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, SiteSettings, centre_setting,  # noqa: E402
                            check_feedback_url,
                            unlink_internal_pages)
@@ -149,6 +150,11 @@ def on_config(config):
         raise PluginError(f"mkdocs 配置 extra.kb.edition 有误：{exc}") from None
     for warning in loaded.warnings:
         log.warning(str(warning))
+    try:  # the window's ledgers: the internal edition's cases/ pages; the public edition reads none (kb/ledger/site.py)
+        settings.cases = cases_for_build(config.extra, root, edition.internal, settings.today, loaded.kb,
+                                         os.path.basename(config.config_file_path))
+    except LedgerError as exc:
+        raise PluginError(str(exc)) from None
     state.builder = SiteBuilder(edition, settings)
     state.sources = loaded.sources
     if state.search is not None:

@@ -26,6 +26,7 @@ LAYERS = [
     {"knowledge", "stats"},
     {"site"},
     {"search", "office"},
+    {"ledger"},
     {"mkdocs_adapter"},
     {"deploy"},
     {"bench"},
@@ -118,7 +119,8 @@ sys.meta_path.insert(0, Refuse())
 
 def test_the_lower_layers_and_the_commands_without_them_run_without_mkdocs(tmp_path):
     engine_free = sorted(name for name in MODULES if _unit(name) in ("records", "law", "counter", "office", "site",
-                                                                     "search", "knowledge", "stats", "clock", "render"))
+                                                                     "search", "knowledge", "stats", "clock", "render",
+                                                                     "ledger"))
     code = _WITHOUT_ENGINE + "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in engine_free)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

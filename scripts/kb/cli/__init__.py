@@ -1,4 +1,4 @@
-"""The ``kb`` command: one group, its commands in one module per concept (records, law, counter, deploy, bench).
+"""The ``kb`` command: one group, its commands in one module per concept (records, law, counter, deploy, ledger, bench).
 
 Errors in the knowledge base are reported as lines and an exit code, never as
 a traceback: 0 clean, 1 problems found, 2 usage error.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import bench, counter, deploy, law, records
+from . import bench, counter, deploy, law, ledger, records
 from .common import CONTEXT
 
 
@@ -31,7 +31,8 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 for _command in (records.check, records.new, records.export, records.import_, records.stats, law.impact,
-                 counter.deadline, deploy.publish, deploy.rollback, deploy.nginx_config, deploy.bundle, bench.bench):
+                 counter.deadline, deploy.publish, deploy.rollback, deploy.nginx_config, deploy.bundle, bench.bench,
+                 ledger.ledger):
     main.add_command(_command)
 
 

@@ -42,7 +42,8 @@ from ..site.offline import write_offline_files
 from ..site.edition import Edition
 from ..records.load import SOLUTIONS_DIR, Sources, read_document
 from ..knowledge import model_sources
-from ..site.pages import SiteBuilder, touched
+from ..site.pages import SiteBuilder
+from ..site.plan import touched
 from ..render import Renderer
 from ..search.index import SearchIndexBuilder
 

@@ -22,6 +22,8 @@ from ..counter import calendar, cardfit, cardversion, deadline, notice
 from .. import clock, stats
 from ..law import revisions
 from ..records import schema
+from .cases import CasesPages
+from .plan import ANY, Page, Planned, law_key, record_key, term_key
 from .edition import Edition
 from ..records.model import STATUS_NAMES, department_slug
 from ..render import Renderer
@@ -56,63 +58,6 @@ LISTING_PART = 500
 
 
 @dataclass
-class Page:
-    """One generated file: ``src`` is its path as if it were in docs/ (its URL is MkDocs' to give)."""
-
-    src: str
-    content: str
-    record: str | None = None  # the record it comes from, for edit links
-
-
-#: What a page may depend on. A page's ``deps`` name the parts of the knowledge base its text
-#: is made from, so that a preview (kb/preview.py) renders again only the pages a saved record
-#: touches (``touched``). Registry, vocabulary and template changes rebuild everything.
-ANY = ("any",)  # a page summing up the whole edition (counts, lists of everything)
-
-
-def record_key(record_id: str) -> tuple:
-    return ("record", record_id)
-
-
-def term_key(section: str, name: str) -> tuple:
-    return ("term", section, name)
-
-
-def law_key(law_id: str) -> tuple:
-    return ("law", law_id)
-
-
-def view_keys(view: dict) -> set[tuple]:
-    """The keys a record's view belongs to: itself, its terms, departments and laws."""
-    keys = {record_key(view["id"]), term_key("domains", view["domain"]), term_key("categories", view["category"])}
-    keys.update(term_key("causes", c) for c in view["causes"])
-    departments = view["departments"]
-    keys.update(term_key("departments", d) for d in [departments["lead"], *departments.get("cooperating", [])])
-    keys.update(law_key(b["law"]["id"]) for b in view["legal_basis"])
-    return keys
-
-
-def touched(old: dict | None, new: dict | None) -> set[tuple]:
-    """Keys whose pages may change when a record's view goes from ``old`` to ``new``: the record
-    itself, the summaries, and the terms and laws it joins or leaves (whose lists change shape)."""
-    before = view_keys(old) if old is not None else set()
-    after = view_keys(new) if new is not None else set()
-    return {ANY} | (before ^ after) | {k for k in before | after if k[0] == "record"}
-
-
-@dataclass
-class Planned:
-    """A page of the site before it is rendered: where it goes, what it is made from, how to make it."""
-
-    src: str
-    deps: frozenset
-    make: Callable[[], Page]
-
-    def render(self) -> Page:
-        return self.make()
-
-
-@dataclass
 class SiteSettings:
     """What the generator needs from the MkDocs config (or a test)."""
 
@@ -130,6 +75,8 @@ class SiteSettings:
         return self.centre.get("name") or "政务服务中心"
     #: The edition's full address (mkdocs.yml: site_url): printed cards give full addresses with it.
     site_url: str = ""
+    #: What the site shows of the window's ledgers (kb.ledger.site.cases_for_build; see kb/site/cases.py).
+    cases: dict | None = None
 
 
 #: The fields of a guide's service a site's ``extra.kb.centre`` may give (DESIGN.md: the record's ``service``).
@@ -213,6 +160,7 @@ class SiteBuilder:
             centre_name=self.settings.centre_name,
             card_check_src=CARD_CHECK_SRC,
         )
+        self.cases = CasesPages(self)
         views = {id(v) for v in edition.views}
         self._cards: dict[int, tuple[dict, Markup]] = {
             key: value for key, value in (previous._cards.items() if previous else ()) if key in views
@@ -595,6 +543,7 @@ class SiteBuilder:
         if self.edition.internal:
             yield self.review_page()
             yield from self.training_pages()
+        yield from self.cases.plan()
 
     def pages(self) -> Iterator[Page]:
         """Every generated page, rendered."""

@@ -1,0 +1,67 @@
+"""A generated page before and after it is rendered, and the keys that say what it is made from.
+
+The preview (``kb.mkdocs_adapter.preview``) re-renders only the pages whose keys a saved record touches;
+``kb.site.pages`` and ``kb.site.cases`` plan their pages with these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass
+class Page:
+    """One generated file: ``src`` is its path as if it were in docs/ (its URL is MkDocs' to give)."""
+
+    src: str
+    content: str
+    record: str | None = None  # the record it comes from, for edit links
+
+
+#: What a page may depend on. A page's ``deps`` name the parts of the knowledge base its text
+#: is made from, so that a preview (kb/preview.py) renders again only the pages a saved record
+#: touches (``touched``). Registry, vocabulary and template changes rebuild everything.
+ANY = ("any",)  # a page summing up the whole edition (counts, lists of everything)
+
+
+def record_key(record_id: str) -> tuple:
+    return ("record", record_id)
+
+
+def term_key(section: str, name: str) -> tuple:
+    return ("term", section, name)
+
+
+def law_key(law_id: str) -> tuple:
+    return ("law", law_id)
+
+
+def view_keys(view: dict) -> set[tuple]:
+    """The keys a record's view belongs to: itself, its terms, departments and laws."""
+    keys = {record_key(view["id"]), term_key("domains", view["domain"]), term_key("categories", view["category"])}
+    keys.update(term_key("causes", c) for c in view["causes"])
+    departments = view["departments"]
+    keys.update(term_key("departments", d) for d in [departments["lead"], *departments.get("cooperating", [])])
+    keys.update(law_key(b["law"]["id"]) for b in view["legal_basis"])
+    return keys
+
+
+def touched(old: dict | None, new: dict | None) -> set[tuple]:
+    """Keys whose pages may change when a record's view goes from ``old`` to ``new``: the record
+    itself, the summaries, and the terms and laws it joins or leaves (whose lists change shape)."""
+    before = view_keys(old) if old is not None else set()
+    after = view_keys(new) if new is not None else set()
+    return {ANY} | (before ^ after) | {k for k in before | after if k[0] == "record"}
+
+
+@dataclass
+class Planned:
+    """A page of the site before it is rendered: where it goes, what it is made from, how to make it."""
+
+    src: str
+    deps: frozenset
+    make: Callable[[], Page]
+
+    def render(self) -> Page:
+        return self.make()
