@@ -20,7 +20,7 @@ def notice_html(edition="public", **settings) -> str:
 
 
 def test_one_labelled_checkbox_per_material_and_every_field_of_the_notice():
-    html = notice_html(centre_name="某某区政务服务中心")
+    html = notice_html(centre={"name": "某某区政务服务中心"})
     assert html.count('type="checkbox"') == 2
     assert '<input type="checkbox" id="kb-material-1" data-kb-material="居民户口簿" autocomplete="off"><label for="kb-material-1">' in html
     assert 'data-kb-missing="原居民身份证"' in html and "可容缺：可以先受理，限期补交" in html
@@ -39,8 +39,24 @@ def test_a_draft_notice_says_it_is_not_for_applicants():
 
 
 def test_the_centre_name_defaults_to_the_setting_in_mkdocs_yml():
+    import yaml
+
     assert "政务服务中心" in notice_html()
-    assert "centre_name: 政务服务中心" in (FIXTURES.parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    config = yaml.safe_load((FIXTURES.parent.parent / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["extra"]["kb"]["centre"]["name"] == "政务服务中心"
+
+
+def test_the_older_centre_name_is_still_read_with_a_warning():
+    from kb.site.pages import centre_setting
+
+    centre, warning = centre_setting({"centre_name": "某县中心"}, {"name": "政务服务中心"})
+    assert centre["name"] == "某县中心" and "extra.kb.centre.name" in warning
+    centre, warning = centre_setting({"centre": {"name": "甲中心", "phone": "0571-1234567"}}, {"name": "政务服务中心"})
+    assert centre == {"name": "甲中心", "phone": "0571-1234567"} and warning is None
+    import pytest
+
+    with pytest.raises(ValueError, match="不认识 fax"):
+        centre_setting({"centre": {"fax": "1"}}, {})
 
 
 def test_long_lists_print_denser():
