@@ -153,7 +153,12 @@ def revised_site(tmp_path, edition, today=date(2026, 11, 30), **law_fields):
 
     root = fixture_copy(tmp_path)
     set_law(root, "jumin-shenfenzheng-fa", **law_fields)
-    kb = load_knowledge_base(root).kb
+    if law_fields.get("effective", "") > today.isoformat():  # cited ahead of its day, beside a law in force
+        path = root / "solutions" / "sample-home-visit.yml"
+        text = path.read_text(encoding="utf-8").replace("  - law: jumin-shenfenzheng-fa\n", "  - law: jumin-shenfenzheng-fa\n    upcoming: true\n")
+        path.write_text(text.replace("legal_basis:\n", "legal_basis:\n  - law: xingzheng-xuke-fa\n    article: 第四十九条\n"
+                                     "    provision: 被许可人要求变更许可事项的，依法办理变更手续。\n", 1), encoding="utf-8")
+    kb = load_knowledge_base(root, today).kb
     builder = SiteBuilder(Edition(edition, kb), SiteSettings(today=today))
     return {page.src: page.content for page in builder.pages()}
 
