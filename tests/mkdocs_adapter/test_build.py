@@ -207,6 +207,11 @@ def test_a_law_coming_into_force_between_two_builds_and_a_revision_warning(tmp_p
     project = make_project(tmp_path / "project")
     set_law(project, "jumin-shenfenzheng-fa", effective="2027-01-01",
             revisions=[{"adopted": "2026-11-25", "effective": "2027-01-01", "articles": ["第十一条"]}])
+    # cited ahead of its day (upcoming), beside a law in force, as kb check requires of a published record
+    record = project / "solutions" / "sample-home-visit.yml"
+    text = record.read_text(encoding="utf-8").replace("  - law: jumin-shenfenzheng-fa\n", "  - law: jumin-shenfenzheng-fa\n    upcoming: true\n")
+    record.write_text(text.replace("procedure:\n", "  - law: xingzheng-xuke-fa\n    article: 第四十九条\n"
+                                   "    provision: 被许可人要求变更许可事项的，依法办理变更手续。\nprocedure:\n", 1), encoding="utf-8")
 
     def build(day: str) -> tuple[subprocess.CompletedProcess, str, str]:
         result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", f"site-{day}"], cwd=project,
@@ -219,7 +224,7 @@ def test_a_law_coming_into_force_between_two_builds_and_a_revision_warning(tmp_p
 
     before, guide, law = build("2026-12-31")
     assert before.returncode == 0, before.stderr
-    assert re.search(r"WARNING\s+-\s+solutions/sample-home-visit\.yml:16: legal_basis\[0\]\.article: 警告：依据修订后待复核",
+    assert re.search(r"WARNING\s+-\s+solutions/sample-home-visit\.yml:17: legal_basis\[0\]\.article: 警告：依据修订后待复核",
                      before.stderr)
     text = re.sub(r"<[^>]+>", "", guide)  # a date is kept on one line by an element of its own
     assert 'data-kb-law-pending="2027-01-01"' in guide and "尚未施行（2027-01-01 起施行）" in text
