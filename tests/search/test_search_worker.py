@@ -115,6 +115,36 @@ def test_a_tab_left_open_finds_results_after_a_new_release_is_swapped_in(site, t
             page.close()
 
 
+def test_a_tab_that_holds_every_file_it_needs_still_learns_of_a_new_release(site, tmp_path):
+    """The morning's files stay on the server (no 404 tells the tab): the worker asks for the manifest again
+    once its recheck interval has passed (0 here: every query), and answers from the evening's release."""
+    project, chromium = site
+    morning, evening = tmp_path / "morning", tmp_path / "evening"
+    shutil.copytree(project / "site", morning)
+    shutil.copytree(project / "site", evening)
+    before = _write_index(morning, project)
+    after = _write_index(evening, project, NEW_ALIAS)
+    shutil.copytree(morning / before["base"], evening / before["base"])  # the old files are still served
+    manifest = morning / "search" / "search_index.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["config"]["kb"]["recheck"] = 0
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    current = tmp_path / "current"
+    current.symlink_to(morning)
+    with serve(current) as base:
+        page = _open(chromium, base)
+        try:
+            assert page.search("身份证")[0]["href"].endswith(GUIDE)
+            swap = tmp_path / "current.new"
+            swap.symlink_to(evening)
+            os.replace(swap, current)
+            results = page.search(NEW_ALIAS)
+            assert results and results[0]["href"].endswith(GUIDE), results[:2]
+            assert any(after["base"] in url for url in page.requests)
+        finally:
+            page.close()
+
+
 def _flaky(failures: int):
     """A handler class whose first ``failures`` requests for each index shard fail (503)."""
 

@@ -166,6 +166,11 @@ def record_fields(view: dict, synonyms: list[list[str]], normalized: list[list[s
     return fields
 
 
+#: How often (seconds) a search tab left open asks the server whether a new release has been published: a tab that
+#: already holds every index file it needs would otherwise answer from the morning's release all day.
+RECHECK_SECONDS = 600
+
+
 class _TextParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -366,6 +371,7 @@ class SearchIndexBuilder:
                     "docs": len(docs),
                     "records": len(self.edition.views),
                     "lang": LANG_FILE,
+                    "recheck": RECHECK_SECONDS,
                 },
             },
             "docs": [],

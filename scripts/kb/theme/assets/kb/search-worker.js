@@ -511,8 +511,25 @@ function rank(parts, postings) {
     .slice(0, MAX_RESULTS);
 }
 
+/*
+ * A tab open all day asks again for the manifest every ``manifest.recheck`` seconds (written by the build):
+ * when the files it holds already answer every query, no download fails and nothing else would tell it that
+ * a new release was published. Offline, or with the server busy, it keeps the index it has.
+ */
+let checked = Date.now();
+async function recheck() {
+  if (manifest.recheck === undefined || Date.now() - checked < manifest.recheck * 1000) return;
+  checked = Date.now();
+  try {
+    await rereadManifest();
+  } catch (error) {
+    /* keep answering from the release in use */
+  }
+}
+
 /* The answer to ``query``, from the index the site serves now (see rereadManifest). */
 async function search(query) {
+  await recheck();
   for (let attempt = 0; ; attempt++) {
     const used = manifest;
     try {
@@ -573,6 +590,7 @@ addEventListener("message", async (event) => {
   const message = event.data;
   if (message.type === SETUP) {
     manifest = message.data.config.kb;
+    checked = Date.now();
     root = new URL("../../", self.location.href);
     loadLang().catch(() => {}); // fetched now, so the first query need not wait for it
     postMessage({ type: READY });
