@@ -13,6 +13,7 @@ Links name their target by source path (``{{ law_src(id) | link }}``);
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -37,6 +38,23 @@ def copies_text(copies: Any) -> str:
         return ""
     parts = [f"{label} {copies[key]} 份" for key, label in (("original", "原件"), ("copy", "复印件")) if copies.get(key)]
     return "、".join(parts)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def date_parts(text: Any) -> list[tuple[str, bool]]:
+    """``text`` cut around its dates, as (part, is_date) pairs: a template keeps each date on one line
+    (``<span class="kb-date">``) inside a sentence the code wrote (``…于 2026-11-25 修订…``)."""
+    text, out, at = str(text), [], 0
+    for match in _DATE.finditer(text):
+        if match.start() > at:
+            out.append((text[at:match.start()], False))
+        out.append((match.group(0), True))
+        at = match.end()
+    if at < len(text):
+        out.append((text[at:], False))
+    return out
 
 
 def amount_text(amount: Any) -> str:
@@ -89,6 +107,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
     env.filters["time_limit"] = _time_limit
     env.filters["copies"] = copies_text
     env.filters["amount"] = amount_text
+    env.filters["date_parts"] = date_parts
     env.filters["yaml"] = _yaml_scalar
     env.filters["link"] = _link
     env.filters["nginx_string"] = _nginx_string

@@ -623,7 +623,6 @@ DATE_LINES_JS = r"""() => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (node.parentElement.closest('script, style, [hidden], .md-search')) continue;
     const marked = !!node.parentElement.closest('.kb-date');
-    if (!marked && !/^\s*(\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2})\s*$/.test(node.data)) continue;
     for (const match of node.data.matchAll(pattern)) {
       const range = document.createRange();
       range.setStart(node, match.index);
