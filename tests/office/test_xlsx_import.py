@@ -72,18 +72,18 @@ RULE_CASES = {
     "a vocabulary term typed by hand": (_set("事项", "E3", "户口"), [
         "bad.xlsx:事项!E3: domain: “户口”不在领域词表中，可选：户籍证件、不动产登记、社会保险、医疗保障、市场主体登记、安全生产许可、"
         "劳动用工、工程建设审批、矛盾纠纷化解、政务服务"]),
-    "review dates out of order": (_set("事项", "M3", "2020-01-01"), [
-        "bad.xlsx:事项!M3: review.next_review: 下次复核日期（2020-01-01）早于最近复核日期 reviewed_on（2026-11-01）"]),
+    "review dates out of order": (_set("事项", "AC3", "2020-01-01"), [
+        "bad.xlsx:事项!AC3: review.next_review: 下次复核日期（2020-01-01）早于最近复核日期 reviewed_on（2026-11-01）"]),
     "an impossible date": (_set("修订记录", "B2", "2026-02-30"), [
         "bad.xlsx:修订记录!B2: changelog[0].date: “2026-02-30”不是有效日期：2026 年 2 月只有 28 天"]),
     "personal data": (_set("常见问题", "D2", "可以，请拨打 138 1234 5678 预约上门时间。"), [
         "bad.xlsx:常见问题!D2: faq[0].answer: 含有个人信息：疑似手机号码“138…78”，不得写入记录"]),
     "markup": (_set("事项", "C3", "行动不便的群众换领身份证，<b>上门</b>采集。"), [
         "bad.xlsx:事项!C3: summary: 不允许包含 HTML、脚本或字符实体“<b>”，请写纯文本"]),
-    "part of a group left empty": (_set("事项", "N3", None), [
-        "bad.xlsx:事项!N3: statistics.received: 缺少必填字段“received”（受理件数）"]),
-    "more solved than received": (_set("事项", "O3", 13), [
-        "bad.xlsx:事项!O3: statistics.solved: 已解决件数（13）不能多于受理件数（12）"]),
+    "part of a group left empty": (_set("事项", "AD3", None), [
+        "bad.xlsx:事项!AD3: statistics.received: 缺少必填字段“received”（受理件数）"]),
+    "more solved than received": (_set("事项", "AE3", 13), [
+        "bad.xlsx:事项!AE3: statistics.solved: 已解决件数（13）不能多于受理件数（12）"]),
     "a required list with no rows": (_drop_rows("适用情形", "sample-home-visit"), [
         "bad.xlsx:事项!A3: applies_when: 缺少必填字段“applies_when”（适用情形）（在“适用情形”工作表中，编号为“sample-home-visit”的行）"]),
     "a link to no record": (_set("相关事项", "B2", "sample-drafts"), [
@@ -180,7 +180,7 @@ def test_update_lists_each_change_and_keeps_the_diff_small(tmp_path):
     assert path.read_text(encoding="utf-8") == old  # planning writes nothing
     import_ok(root, workbook, update=True)
     new = path.read_text(encoding="utf-8")
-    assert records(root)["sample-home-visit"]["procedure"][1]["time_limit"] == {"value": 3, "unit": "工作日"}
+    assert records(root)["sample-home-visit"]["procedure"][1]["time_limit"] == {"value": 3, "unit": "工作日", "kind": "承诺"}
     assert new.splitlines()[0] == yaml_write.schema_line()
     assert load_knowledge_base(root).ok
     # the file keeps its field order: only the changed fields move in the diff
@@ -206,9 +206,11 @@ def test_a_new_record_from_rows(tmp_path):
     root = knowledge_base(tmp_path)
     workbook = export(root, tmp_path / "kb.xlsx")
     wb = openpyxl.load_workbook(workbook)
-    wb["事项"].append(["idcard-lost-abroad", "在国外丢失居民身份证回国补领", "在国外丢失居民身份证的群众回国后到户籍窗口补领。",
-                     "草稿", "户籍证件", "群众实际困难", None, 60, "自然日", "公安机关户籍窗口", "户籍管理科",
-                     "2026-12-01", "2027-06-01"])
+    cells = {"编号": "idcard-lost-abroad", "标题": "在国外丢失居民身份证回国补领",
+             "概述": "在国外丢失居民身份证的群众回国后到户籍窗口补领。", "状态": "草稿", "领域": "户籍证件",
+             "难办类型": "群众实际困难", "承诺时限": 60, "时限单位": "自然日", "时限性质": "承诺", "收费": "不收费",
+             "牵头部门": "公安机关户籍窗口", "复核责任": "户籍管理科", "最近复核日期": "2026-12-01", "下次复核日期": "2027-06-01"}
+    wb["事项"].append([cells.get(c.value) for c in wb["事项"][1]])
     rows = {"共性成因": [["服务流程不规范"]], "常用叫法": [["国外丢了身份证"], ["回国补身份证"]],
             "适用情形": [["在国外丢失居民身份证，回国后需要补领"]],
             "办理依据": [["jumin-shenfenzheng-fa", "第十一条第一款", "居民身份证丢失的，应当申请补领"]],
@@ -372,7 +374,7 @@ def test_a_record_changed_since_the_export_is_not_overwritten(tmp_path):
     book = export(root, tmp_path / "kb.xlsx")
     assert openpyxl.load_workbook(book)["导出基线"].sheet_state == "hidden"
     _edit_on_disk(root, "summary: ", "summary: 导出之后别人补的一句。")  # someone else, after the export
-    _edit_book(book, "事项", "K3", "户政管理科")  # the author, in the workbook
+    _edit_book(book, "事项", "AA3", "户政管理科")  # the author, in the workbook
     before = records(root)
     found = problems(root, book, update=True)
     assert len(found) == 1 and found[0].startswith("kb.xlsx:事项!A3: id: 已有记录 solutions/sample-home-visit.yml："
@@ -393,7 +395,7 @@ def test_a_change_of_layout_only_on_disk_is_no_conflict(tmp_path):
     book = export(root, tmp_path / "kb.xlsx")
     path = root / "solutions" / "sample-home-visit.yml"
     path.write_text("# 只加了一行注释\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
-    _edit_book(book, "事项", "K3", "户政管理科")
+    _edit_book(book, "事项", "AA3", "户政管理科")
     plan = import_ok(root, book, update=True)
     assert [c.record_id for c in plan.changes] == ["sample-home-visit"]
 
@@ -404,7 +406,7 @@ def test_a_record_created_after_the_export_under_the_same_id_is_not_replaced(tmp
     ws_book = openpyxl.load_workbook(book)
     ws_book["导出基线"].delete_rows(3)  # as if sample-home-visit had not existed when the workbook was made
     ws_book.save(book)
-    _edit_book(book, "事项", "K3", "户政管理科")
+    _edit_book(book, "事项", "AA3", "户政管理科")
     found = problems(root, book, update=True)
     assert len(found) == 1 and "工作簿导出时还没有这条记录" in found[0]
 
@@ -414,7 +416,7 @@ def test_a_workbook_without_fingerprints_changes_records_only_with_force(tmp_pat
     book = export(root, tmp_path / "kb.xlsx")
     wb = openpyxl.load_workbook(book)
     del wb["导出基线"]  # a workbook from before the fingerprints
-    wb["事项"]["K3"] = "户政管理科"
+    wb["事项"]["AA3"] = "户政管理科"
     wb.save(book)
     found = problems(root, book, update=True)
     assert len(found) == 1 and "旧版本 kb export 导出的" in found[0] and "--force" in found[0]
