@@ -20,7 +20,7 @@ from office_util import VALID, export, import_ok, knowledge_base, problems, reco
 def _views(root, edition="internal"):
     loaded = load_knowledge_base(root)
     assert loaded.ok, [str(p) for p in loaded.problems]
-    return json.dumps(Edition(edition, loaded.kb).views, ensure_ascii=False, sort_keys=True)
+    return json.dumps(Edition(edition, loaded.kb).views, ensure_ascii=False, sort_keys=True, indent=1)
 
 
 def _round_trip(root, tmp_path):
@@ -249,7 +249,14 @@ def _text(low: int, high: int, lines: bool = False):
 
 _DATE = st.dates(min_value=__import__("datetime").date(2000, 1, 1)).map(lambda d: d.isoformat())
 _TIME = st.one_of(st.just("即办"), st.fixed_dictionaries({"value": st.integers(1, 3650),
-                                                        "unit": st.sampled_from(["工作日", "自然日", "小时"])}))
+                                                        "unit": st.sampled_from(["工作日", "自然日", "小时"]),
+                                                        "kind": st.just("承诺")},
+                                                       optional={"document": st.sampled_from(["本中心服务承诺", "0012"])}))
+_IDS = ["a", "b0", "huanling", "buling-2"]
+#: The committed limit of a record: short enough never to pass a statutory 3650 自然日.
+_COMMITTED = st.one_of(st.just("即办"), st.fixed_dictionaries(
+    {"value": st.integers(1, 300), "unit": st.sampled_from(["工作日", "自然日", "小时"]), "kind": st.just("承诺")},
+    optional={"document": st.sampled_from(["本中心服务承诺", "0012"])}))
 
 
 def _optional(**fields):
@@ -261,7 +268,8 @@ def _optional(**fields):
 def _record(draw, index: int):
     step = st.fixed_dictionaries(
         {"title": _text(2, 40), "action": _text(4, 600, True), "department": _text(2, 60), "time_limit": _TIME},
-        optional={"materials": st.lists(_text(2, 100), max_size=3), "output": _text(1, 200)})
+        optional={"materials": st.lists(_text(2, 100), max_size=3), "output": _text(1, 200),
+                  "counted": st.booleans(), "note": _text(2, 200)})
     reviewed = draw(_DATE)
     received = draw(st.integers(0, 10_000))
     record = {
@@ -280,7 +288,7 @@ def _record(draw, index: int):
             "article": st.sampled_from(["第一条", "第十一条第一款", "第3条第2款第1项"]),
             "provision": _text(8, 400, True)}), min_size=1, max_size=3)),
         "procedure": draw(st.lists(step, min_size=1, max_size=3)),
-        "time_limit": draw(_TIME),
+        "time_limit": draw(_COMMITTED),
         "departments": draw(st.fixed_dictionaries({"lead": _text(2, 60)},
                                                   optional={"cooperating": st.lists(_text(2, 60), max_size=2, unique=True)})),
         "review": {"owner": draw(_text(2, 60)), "reviewed_on": reviewed, "next_review": draw(_DATE.filter(lambda d: d >= reviewed))},
@@ -292,9 +300,19 @@ def _record(draw, index: int):
     record.update(draw(_optional(
         not_applicable=st.lists(_text(4, 300, True), max_size=2),
         disposition=st.sampled_from(["办不了", "很难办", "不给办"]),
-        materials=st.lists(st.fixed_dictionaries({"name": _text(2, 100)},
-                                                 optional={"required": st.booleans(), "note": _text(1, 300, True)}), max_size=2,
-                            unique_by=lambda m: m["name"]),  # kb check: names are unique (the notice ticks them)
+        materials=st.lists(st.fixed_dictionaries({"name": _text(2, 100), "required": st.booleans()}, optional={
+            "note": _text(1, 300, True),
+            "copies": _optional(original=st.integers(0, 20), copy=st.integers(0, 20)).filter(bool),
+            "form": st.sampled_from(["纸质", "电子", "纸质或电子"]),
+            "blank_form": st.sampled_from(["https://www.example.gov.cn/form.docx", "http://example.org/x?y=1"])}),
+            max_size=2, unique_by=lambda m: m["name"]),  # kb check: names are unique (the notice ticks them)
+        service=_optional(place=_text(2, 120), hours=_text(2, 120), phone=st.sampled_from(["12345", "0571-12345678"]),
+                          complaint_phone=st.sampled_from(["12345", "010"]), visits=st.integers(0, 10),
+                          online_url=st.sampled_from(["https://zwfw.example.gov.cn/"])).filter(bool),
+        result=st.fixed_dictionaries({"name": _text(2, 60)}, optional={
+            "delivery": st.lists(_text(2, 20), min_size=1, max_size=3, unique=True)}),
+        items=st.lists(st.fixed_dictionaries({"name": _text(2, 80)}, optional={
+            "code": st.sampled_from(["330100-GA-0001", "0012", "ABCD"])}), min_size=1, max_size=2),
         faq=st.lists(st.fixed_dictionaries({"question": _text(4, 200), "answer": _text(4, 800, True)}), max_size=2),
         self_check=st.lists(st.fixed_dictionaries({"question": _text(4, 300), "answer": _text(2, 800, True)}), max_size=2),
         changelog=st.lists(st.fixed_dictionaries({"date": _DATE, "change": _text(2, 300, True)}), max_size=2),
@@ -310,8 +328,33 @@ def _record(draw, index: int):
                                  max_size=2),
             "staff_notes": _text(1, 2000, True), "risk_notes": _text(1, 2000, True)}).filter(bool),
     )))
+    for step in record["procedure"]:  # the chain rule: a step with a number may be a stage not counted
+        if step["time_limit"] != "即办" or step.get("counted") is False:
+            step["counted"] = False
+            step["note"] = step.get("note") or draw(_text(2, 200))
     # each step, answer and self-check question may say which of the record's citations it rests on
     cited = list(dict.fromkeys(f"{e['law']} {e['article']}" for e in record["legal_basis"]))
+    for entry in record["legal_basis"]:
+        if draw(st.booleans()):
+            entry["upcoming"] = False
+    fee_fields = {"name": _text(2, 60), "amount": st.one_of(st.integers(0, 1_000_000), st.sampled_from([0.5, 12.5, 80.0])),
+                  "unit": st.sampled_from(["元/证", "元/件", "0012"])}
+    fee = st.one_of(  # a fee says where it comes from: an article of the legal basis, or a price document
+        st.fixed_dictionaries({**fee_fields, "basis": st.lists(st.sampled_from(cited), min_size=1, max_size=len(cited),
+                                                                unique=True)}, optional={"note": _text(2, 200)}),
+        st.fixed_dictionaries({**fee_fields, "document": _text(4, 200)}, optional={"note": _text(2, 200)}))
+    record["fees"] = draw(st.one_of(st.just("不收费"), st.lists(fee, min_size=1, max_size=2)))
+    if draw(st.booleans()):  # a statutory limit: kind 法定 with the article that states it
+        record["statutory_time_limit"] = {"value": 3650, "unit": "自然日", "kind": "法定",
+                                          "basis": draw(st.lists(st.sampled_from(cited), min_size=1,
+                                                                 max_size=len(cited), unique=True))}
+    if draw(st.booleans()):  # situations, and items that apply to some of them only
+        ids = draw(st.lists(st.sampled_from(_IDS), min_size=2, max_size=3, unique=True))
+        record["situations"] = [draw(st.fixed_dictionaries({"id": st.just(i), "title": _text(2, 30)},
+                                                           optional={"applies_when": _text(2, 200)})) for i in ids]
+        for item in record["procedure"] + record.get("materials", []):
+            if draw(st.booleans()):
+                item["situations"] = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))
     for item in record["procedure"] + record.get("faq", []) + record.get("self_check", []):
         if draw(st.booleans()):
             item["basis"] = draw(st.lists(st.sampled_from(cited), min_size=1, max_size=len(cited), unique=True))
@@ -351,7 +394,7 @@ def test_random_valid_records_survive_export_and_import(generated, tmp_path_fact
     import_ok(empty, workbook)
     assert records(empty) == {r["id"]: r for r in generated}
     diff = list(difflib.unified_diff(_views(root).splitlines(), _views(empty).splitlines(), lineterm=""))
-    assert diff == []
+    assert diff == [], "\n".join(diff)[:3000]
 
 
 # -- a workbook older than the files ---------------------------------------------------------------

@@ -265,3 +265,69 @@ def test_a_stray_value_far_down_is_read_without_the_rows_between(good, tmp_path)
     wb.save(bad)
     assert problems(empty, bad) == [
         "bad.xlsx:标签!A1048576: id: 缺少编号：这一行属于哪条记录？请填写“事项”工作表中的编号"]
+
+
+# -- the fields of a real guide (issue 24): full.yml has every one of them ---------------------------
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    from office_util import VALID
+
+    tmp = tmp_path_factory.mktemp("full")
+    root = knowledge_base(tmp, extra=[VALID / "full.yml"])
+    return export(root, tmp / "good.xlsx"), registry_copy(root, tmp)
+
+
+def _col(wb, sheet, header):
+    return next(c.column_letter for c in wb[sheet][1] if c.value == header)
+
+
+def _row(wb, sheet, record_id):
+    return next(r for r in range(2, wb[sheet].max_row + 1) if wb[sheet].cell(row=r, column=1).value == record_id)
+
+
+def _set_at(sheet, header, value, record_id="full"):
+    def change(wb):
+        wb[sheet][f"{_col(wb, sheet, header)}{_row(wb, sheet, record_id)}"] = value
+    return change
+
+
+GUIDE_CASES = {
+    "不收费 and fee items both": (_set_at("事项", "收费", "不收费"), [
+        "bad.xlsx:事项!R2: fees: “收费”填了“不收费”，“收费项目”工作表又为这条记录列了收费项目（第 2 行，收费项目!A2）："
+        "两处只能填一处——是“不收费”的，删去“收费项目”中这些行；不是的，清空 R2 这个单元格"]),
+    "a fee constant that is not one": (_set_at("事项", "收费", "免费"), [
+        "bad.xlsx:事项!R2: fees: “免费”不是可选值（可选：不收费，请从下拉列表中选择）"]),
+    "a kind not on the drop-down": (_set_at("事项", "法定办结时限性质", "规定"), [
+        "bad.xlsx:事项!O2: statutory_time_limit.kind: “规定”不是可选值，是否应为“法定”？（可选：法定、承诺，请从下拉列表中选择）"]),
+    "an empty part of a joined basis": (_set_at("事项", "法定办结时限依据", "xingzheng-xuke-fa 第四十二条第一款；"), [
+        "bad.xlsx:事项!P2: statutory_time_limit.basis: “xingzheng-xuke-fa 第四十二条第一款；”中有空的一项"
+        "（两个“；”之间或开头、末尾没有内容）：几项之间用一个“；”隔开"]),
+    "a basis citation not in the record's legal basis": (
+        _set_at("事项", "法定办结时限依据", "xingzheng-xuke-fa 第四十二条第一款；xingzheng-xuke-fa 第一条"), None),
+    "即办 with a kind": (lambda wb: [_set_at("事项", "承诺时限", None)(wb), _set_at("事项", "时限单位", "即办")(wb)], [
+        "bad.xlsx:事项!J2: time_limit.kind: 时限单位选了“即办”，这一列应留空",
+        "bad.xlsx:事项!L2: time_limit.document: 时限单位选了“即办”，这一列应留空"]),
+    "an amount with its unit": (_set_at("收费项目", "金额", "20元"), [
+        "bad.xlsx:收费项目!D2: fees[0].amount: “20元”：这一列只写数字 20，单位写在“计费单位”一列"]),
+    "copies not a whole number": (_set_at("所需材料", "原件份数", 1.5), [
+        "bad.xlsx:所需材料!H2: materials[0].copies.original: 应为整数，单元格里是 1.5"]),
+    "a step counted as maybe": (_set_at("办理流程", "计入承诺时限", "不一定"), [
+        "bad.xlsx:办理流程!L2: procedure[0].counted: “不一定”不是可选值（可选：是、否，请从下拉列表中选择）"]),
+}
+
+
+@pytest.mark.parametrize("case", list(GUIDE_CASES))
+def test_bad_guide_fields_are_named_by_cell(case, full, tmp_path):
+    book, empty = full
+    change, expected = GUIDE_CASES[case]
+    wb = openpyxl.load_workbook(book)
+    change(wb)
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    found = problems(empty, bad)
+    if expected is None:  # kb check's own rule, at the cell the value came from
+        assert found and all(p.startswith("bad.xlsx:事项!P2: statutory_time_limit.basis[1]: ") for p in found), found
+    else:
+        assert found == expected
+    assert not list((empty / "solutions").glob("*.yml"))

@@ -419,6 +419,9 @@ def _row_values(sheet: Sheet, item: Any) -> list:
             out.append(value if value == column.const else None)
         elif column.kind == JOINED:
             out.append(None if value is None else JOIN.join(value))
+        elif column.kind == NUMBER and isinstance(value, float) and value.is_integer():
+            out.append(repr(value))  # 80.0 as the text "80.0": a number cell would read back as 80
+
         else:
             out.append(None if value is None else column.cell_text(value))
     return out
