@@ -63,10 +63,11 @@ def test_the_work_prompt_says_what_it_must(exported):
                  "复核责任：户籍管理科；最近复核：2026-11-01；下次复核：2027-05-01。"):
         assert need in text, need
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["一、适用情形", "二、不适用情形", "三、办理依据", "四、办理流程", "五、所需材料", "六、常见问题", "七、复核信息"]
+    assert headings == ["一、适用情形", "二、不适用情形", "三、办理依据", "四、办理流程", "五、所需材料", "六、收费", "七、常见问题",
+                        "八、复核信息"]
     steps = doc.tables[0]
     assert [c.text for c in steps.rows[0].cells] == ["序号", "步骤", "具体做法", "责任部门", "时限"]
-    assert [c.text for c in steps.rows[2].cells][3:] == ["公安机关户籍窗口", "5 个工作日"]
+    assert [c.text for c in steps.rows[2].cells][3:] == ["公安机关户籍窗口", "5 个工作日\n（承诺）"]
     assert [c.text for c in steps.rows[1].cells][4] == "即办"
     assert steps.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # the header repeats on each page
 
@@ -173,13 +174,16 @@ def test_a_revised_or_pending_law_is_said_where_it_is_cited(tmp_path):
     laws = root / "solutions" / "_registry" / "laws.yml"
     laws.write_text(laws.read_text(encoding="utf-8").replace(
         "    effective: 2019-04-23\n", "    effective: 2030-01-01\n").replace(
-        "    effective: 2012-01-01\n    status: 现行有效\n",
-        "    effective: 2012-01-01\n    status: 现行有效\n    revisions:\n"
+        "    effective: 2012-01-01\n    articles: 23\n    status: 现行有效\n",
+        "    effective: 2012-01-01\n    articles: 23\n    status: 现行有效\n    revisions:\n"
         "      - {adopted: 2026-11-15, effective: 2027-03-01, articles: [第十一条]}\n"), encoding="utf-8")
     record = root / "solutions" / "sample-home-visit.yml"
     record.write_text(record.read_text(encoding="utf-8").replace(
         "legal_basis:\n", "legal_basis:\n  - law: xingzheng-xuke-fa\n    article: 第三十条\n"
-                          "    provision: 行政机关应当公示许可事项、依据、条件和材料目录\n"), encoding="utf-8")
+                          "    provision: 行政机关应当公示许可事项、依据、条件和材料目录\n    upcoming: true\n"), encoding="utf-8")
+    draft = root / "solutions" / "sample-draft.yml"  # it cites the same law: a citation of a law not yet in force says so
+    draft.write_text(draft.read_text(encoding="utf-8").replace(
+        "    article: 第二十六条第二款\n", "    article: 第二十六条第二款\n    upcoming: true\n"), encoding="utf-8")
     loaded = load_knowledge_base(root, today="2026-12-01")
     assert loaded.ok, loaded.problems
     write_documents(loaded.kb, "public", tmp_path / "out", today=date(2026, 12, 1))
@@ -199,3 +203,52 @@ def test_table_columns_have_their_own_widths_in_the_grid(exported):
     for row in table.rows:
         assert [round(c.width.mm) for c in row.cells] == grid
     assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+
+
+def test_what_a_real_guide_holds(tmp_path):
+    """Fees, both limits with their kind and source, place and phones, situations, copies and form,
+    alternatives, steps not counted, the result and the standard matters (issue 24)."""
+    from office_util import VALID
+
+    root = knowledge_base(tmp_path, extra=[VALID / "full.yml"])
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - search\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "extra:\n  kb:\n    centre:\n      name: 某县政务服务中心\n      place: 某县政务服务中心一楼\n"
+        "      hours: 工作日 8:30—17:30\n      phone: 0571-88888888\n      complaint_phone: \"12345\"\n", encoding="utf-8")
+    loaded = load_knowledge_base(root)
+    assert loaded.ok, [str(p) for p in loaded.problems]
+    write_documents(loaded.kb, "internal", tmp_path / "out", today=date(2026, 12, 1))
+    doc = Document(tmp_path / "out" / "full.docx")
+    text = _text(doc)
+    for need in ("承诺办结时限：10 个工作日（承诺，本中心服务承诺）。",
+                 "法定办结时限：20 个工作日（法定，《中华人民共和国行政许可法》第四十二条第一款）。",
+                 "1．居民身份证工本费：20 元/证（依据：国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知（发改价格〔2003〕2322号））。"
+                 "有效期满换领按此标准；上门服务不另收费。",
+                 # the record's service wins field by field; the centre fills the rest (none left here)
+                 "办理地点：政务服务中心一楼户籍窗口；办理时间：工作日 9:00—17:00；咨询电话：0571-12345678；监督投诉电话：12345；"
+                 "网上办理：https://zwfw.example.gov.cn/；到现场次数：0。",
+                 "有效期满换领：原证件在手、有效期将满或已满。", "遗失补领",
+                 "办理结果：居民身份证。送达方式：窗口领取、邮寄。",
+                 "居民身份证换领（事项编码 330100-GA-0001）",
+                 "原件 1 份，复印件 0 份\n纸质", "任选其一（户籍证明）：可用居住证替代", "任选其一（户籍证明）：可用居民户口簿替代",
+                 "适用情形：遗失补领", "空白表格：https://zwfw.example.gov.cn/forms/juzhuzheng.pdf"):
+        assert need in text, need
+    steps = doc.tables[0]
+    made = [c.text for c in steps.rows[3].cells]  # 制证: counted: false
+    assert made[4] == "30 日（自然日）\n（承诺）\n不计入承诺时限"
+    assert "说明：制证在上级公安机关完成，不计入本中心的承诺时限。" in made[2]
+    assert [c.text for c in steps.rows[2].cells][4] == "5 个工作日\n（承诺）"
+    headings = [p.text.split("、", 1)[1] for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:3] == ["适用情形", "不适用情形", "办理情形"]
+    assert {"收费", "办理结果", "办理地点和咨询", "对应政务服务事项"} <= set(headings)
+
+
+def test_the_centre_fills_what_the_record_leaves_out(tmp_path):
+    root = knowledge_base(tmp_path)
+    (root / "mkdocs.yml").write_text("site_name: t\nextra:\n  kb:\n    centre:\n      place: 某县政务服务中心一楼\n"
+                                     "      phone: 0571-88888888\n", encoding="utf-8")
+    kb = load_knowledge_base(root).kb
+    write_documents(kb, "public", tmp_path / "out", today=date(2026, 12, 1))
+    text = _text(Document(tmp_path / "out" / "sample-home-visit.docx"))
+    assert "办理地点：某县政务服务中心一楼；咨询电话：0571-88888888。" in text

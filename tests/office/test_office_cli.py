@@ -37,7 +37,7 @@ def test_export_edit_dry_run_update(tmp_path):
     again = run_kb("--root", str(root), "export", "--format", "xlsx", "--out", str(book))
     assert again.returncode == 1 and again.stderr.startswith(f"错误：{book} 已存在，不会覆盖")
     wb = openpyxl.load_workbook(book)
-    wb["事项"]["K3"] = "户政管理科"
+    wb["事项"]["AA3"] = "户政管理科"
     wb.save(book)
     before = records(root)
     dry = run_kb("--root", str(root), "import", str(book), "--update", "--dry-run")

@@ -31,7 +31,7 @@ def test_sheets_headers_and_rows(internal_book):
     assert ws["D3"].value == "已发布" and ws["H3"].value == 60 and ws["I3"].value == "自然日"
     steps = wb["办理流程"]
     assert [c.value for c in steps[steps.max_row]] == ["sample-home-visit", 2, "上门采集", "户籍窗口民警携带设备上门完成人像和指纹采集",
-                                            "公安机关户籍窗口", 5, "工作日", "居民身份证申领登记表"]
+                                            "公安机关户籍窗口", 5, "工作日", "承诺", None, None, "居民身份证申领登记表", None, None]
 
 
 def test_drop_downs_for_every_vocabulary_and_enum(internal_book):

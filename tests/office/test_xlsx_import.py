@@ -20,7 +20,7 @@ from office_util import VALID, export, import_ok, knowledge_base, problems, reco
 def _views(root, edition="internal"):
     loaded = load_knowledge_base(root)
     assert loaded.ok, [str(p) for p in loaded.problems]
-    return json.dumps(Edition(edition, loaded.kb).views, ensure_ascii=False, sort_keys=True)
+    return json.dumps(Edition(edition, loaded.kb).views, ensure_ascii=False, sort_keys=True, indent=1)
 
 
 def _round_trip(root, tmp_path):
@@ -72,18 +72,18 @@ RULE_CASES = {
     "a vocabulary term typed by hand": (_set("事项", "E3", "户口"), [
         "bad.xlsx:事项!E3: domain: “户口”不在领域词表中，可选：户籍证件、不动产登记、社会保险、医疗保障、市场主体登记、安全生产许可、"
         "劳动用工、工程建设审批、矛盾纠纷化解、政务服务"]),
-    "review dates out of order": (_set("事项", "M3", "2020-01-01"), [
-        "bad.xlsx:事项!M3: review.next_review: 下次复核日期（2020-01-01）早于最近复核日期 reviewed_on（2026-11-01）"]),
+    "review dates out of order": (_set("事项", "AC3", "2020-01-01"), [
+        "bad.xlsx:事项!AC3: review.next_review: 下次复核日期（2020-01-01）早于最近复核日期 reviewed_on（2026-11-01）"]),
     "an impossible date": (_set("修订记录", "B2", "2026-02-30"), [
         "bad.xlsx:修订记录!B2: changelog[0].date: “2026-02-30”不是有效日期：2026 年 2 月只有 28 天"]),
     "personal data": (_set("常见问题", "D2", "可以，请拨打 138 1234 5678 预约上门时间。"), [
         "bad.xlsx:常见问题!D2: faq[0].answer: 含有个人信息：疑似手机号码“138…78”，不得写入记录"]),
     "markup": (_set("事项", "C3", "行动不便的群众换领身份证，<b>上门</b>采集。"), [
         "bad.xlsx:事项!C3: summary: 不允许包含 HTML、脚本或字符实体“<b>”，请写纯文本"]),
-    "part of a group left empty": (_set("事项", "N3", None), [
-        "bad.xlsx:事项!N3: statistics.received: 缺少必填字段“received”（受理件数）"]),
-    "more solved than received": (_set("事项", "O3", 13), [
-        "bad.xlsx:事项!O3: statistics.solved: 已解决件数（13）不能多于受理件数（12）"]),
+    "part of a group left empty": (_set("事项", "AD3", None), [
+        "bad.xlsx:事项!AD3: statistics.received: 缺少必填字段“received”（受理件数）"]),
+    "more solved than received": (_set("事项", "AE3", 13), [
+        "bad.xlsx:事项!AE3: statistics.solved: 已解决件数（13）不能多于受理件数（12）"]),
     "a required list with no rows": (_drop_rows("适用情形", "sample-home-visit"), [
         "bad.xlsx:事项!A3: applies_when: 缺少必填字段“applies_when”（适用情形）（在“适用情形”工作表中，编号为“sample-home-visit”的行）"]),
     "a link to no record": (_set("相关事项", "B2", "sample-drafts"), [
@@ -180,7 +180,7 @@ def test_update_lists_each_change_and_keeps_the_diff_small(tmp_path):
     assert path.read_text(encoding="utf-8") == old  # planning writes nothing
     import_ok(root, workbook, update=True)
     new = path.read_text(encoding="utf-8")
-    assert records(root)["sample-home-visit"]["procedure"][1]["time_limit"] == {"value": 3, "unit": "工作日"}
+    assert records(root)["sample-home-visit"]["procedure"][1]["time_limit"] == {"value": 3, "unit": "工作日", "kind": "承诺"}
     assert new.splitlines()[0] == yaml_write.schema_line()
     assert load_knowledge_base(root).ok
     # the file keeps its field order: only the changed fields move in the diff
@@ -206,9 +206,11 @@ def test_a_new_record_from_rows(tmp_path):
     root = knowledge_base(tmp_path)
     workbook = export(root, tmp_path / "kb.xlsx")
     wb = openpyxl.load_workbook(workbook)
-    wb["事项"].append(["idcard-lost-abroad", "在国外丢失居民身份证回国补领", "在国外丢失居民身份证的群众回国后到户籍窗口补领。",
-                     "草稿", "户籍证件", "群众实际困难", None, 60, "自然日", "公安机关户籍窗口", "户籍管理科",
-                     "2026-12-01", "2027-06-01"])
+    cells = {"编号": "idcard-lost-abroad", "标题": "在国外丢失居民身份证回国补领",
+             "概述": "在国外丢失居民身份证的群众回国后到户籍窗口补领。", "状态": "草稿", "领域": "户籍证件",
+             "难办类型": "群众实际困难", "承诺时限": 60, "时限单位": "自然日", "时限性质": "承诺", "收费": "不收费",
+             "牵头部门": "公安机关户籍窗口", "复核责任": "户籍管理科", "最近复核日期": "2026-12-01", "下次复核日期": "2027-06-01"}
+    wb["事项"].append([cells.get(c.value) for c in wb["事项"][1]])
     rows = {"共性成因": [["服务流程不规范"]], "常用叫法": [["国外丢了身份证"], ["回国补身份证"]],
             "适用情形": [["在国外丢失居民身份证，回国后需要补领"]],
             "办理依据": [["jumin-shenfenzheng-fa", "第十一条第一款", "居民身份证丢失的，应当申请补领"]],
@@ -247,7 +249,14 @@ def _text(low: int, high: int, lines: bool = False):
 
 _DATE = st.dates(min_value=__import__("datetime").date(2000, 1, 1)).map(lambda d: d.isoformat())
 _TIME = st.one_of(st.just("即办"), st.fixed_dictionaries({"value": st.integers(1, 3650),
-                                                        "unit": st.sampled_from(["工作日", "自然日", "小时"])}))
+                                                        "unit": st.sampled_from(["工作日", "自然日", "小时"]),
+                                                        "kind": st.just("承诺")},
+                                                       optional={"document": st.sampled_from(["本中心服务承诺", "0012"])}))
+_IDS = ["a", "b0", "huanling", "buling-2"]
+#: The committed limit of a record: short enough never to pass a statutory 3650 自然日.
+_COMMITTED = st.one_of(st.just("即办"), st.fixed_dictionaries(
+    {"value": st.integers(1, 300), "unit": st.sampled_from(["工作日", "自然日", "小时"]), "kind": st.just("承诺")},
+    optional={"document": st.sampled_from(["本中心服务承诺", "0012"])}))
 
 
 def _optional(**fields):
@@ -259,7 +268,8 @@ def _optional(**fields):
 def _record(draw, index: int):
     step = st.fixed_dictionaries(
         {"title": _text(2, 40), "action": _text(4, 600, True), "department": _text(2, 60), "time_limit": _TIME},
-        optional={"materials": st.lists(_text(2, 100), max_size=3), "output": _text(1, 200)})
+        optional={"materials": st.lists(_text(2, 100), max_size=3), "output": _text(1, 200),
+                  "counted": st.booleans(), "note": _text(2, 200)})
     reviewed = draw(_DATE)
     received = draw(st.integers(0, 10_000))
     record = {
@@ -278,7 +288,7 @@ def _record(draw, index: int):
             "article": st.sampled_from(["第一条", "第十一条第一款", "第3条第2款第1项"]),
             "provision": _text(8, 400, True)}), min_size=1, max_size=3)),
         "procedure": draw(st.lists(step, min_size=1, max_size=3)),
-        "time_limit": draw(_TIME),
+        "time_limit": draw(_COMMITTED),
         "departments": draw(st.fixed_dictionaries({"lead": _text(2, 60)},
                                                   optional={"cooperating": st.lists(_text(2, 60), max_size=2, unique=True)})),
         "review": {"owner": draw(_text(2, 60)), "reviewed_on": reviewed, "next_review": draw(_DATE.filter(lambda d: d >= reviewed))},
@@ -290,9 +300,19 @@ def _record(draw, index: int):
     record.update(draw(_optional(
         not_applicable=st.lists(_text(4, 300, True), max_size=2),
         disposition=st.sampled_from(["办不了", "很难办", "不给办"]),
-        materials=st.lists(st.fixed_dictionaries({"name": _text(2, 100)},
-                                                 optional={"required": st.booleans(), "note": _text(1, 300, True)}), max_size=2,
-                            unique_by=lambda m: m["name"]),  # kb check: names are unique (the notice ticks them)
+        materials=st.lists(st.fixed_dictionaries({"name": _text(2, 100), "required": st.booleans()}, optional={
+            "note": _text(1, 300, True),
+            "copies": _optional(original=st.integers(0, 20), copy=st.integers(0, 20)).filter(bool),
+            "form": st.sampled_from(["纸质", "电子", "纸质或电子"]),
+            "blank_form": st.sampled_from(["https://www.example.gov.cn/form.docx", "http://example.org/x?y=1"])}),
+            max_size=2, unique_by=lambda m: m["name"]),  # kb check: names are unique (the notice ticks them)
+        service=_optional(place=_text(2, 120), hours=_text(2, 120), phone=st.sampled_from(["12345", "0571-12345678"]),
+                          complaint_phone=st.sampled_from(["12345", "010"]), visits=st.integers(0, 10),
+                          online_url=st.sampled_from(["https://zwfw.example.gov.cn/"])).filter(bool),
+        result=st.fixed_dictionaries({"name": _text(2, 60)}, optional={
+            "delivery": st.lists(_text(2, 20), min_size=1, max_size=3, unique=True)}),
+        items=st.lists(st.fixed_dictionaries({"name": _text(2, 80)}, optional={
+            "code": st.sampled_from(["330100-GA-0001", "0012", "ABCD"])}), min_size=1, max_size=2),
         faq=st.lists(st.fixed_dictionaries({"question": _text(4, 200), "answer": _text(4, 800, True)}), max_size=2),
         self_check=st.lists(st.fixed_dictionaries({"question": _text(4, 300), "answer": _text(2, 800, True)}), max_size=2),
         changelog=st.lists(st.fixed_dictionaries({"date": _DATE, "change": _text(2, 300, True)}), max_size=2),
@@ -308,8 +328,33 @@ def _record(draw, index: int):
                                  max_size=2),
             "staff_notes": _text(1, 2000, True), "risk_notes": _text(1, 2000, True)}).filter(bool),
     )))
+    for step in record["procedure"]:  # the chain rule: a step with a number may be a stage not counted
+        if step["time_limit"] != "即办" or step.get("counted") is False:
+            step["counted"] = False
+            step["note"] = step.get("note") or draw(_text(2, 200))
     # each step, answer and self-check question may say which of the record's citations it rests on
     cited = list(dict.fromkeys(f"{e['law']} {e['article']}" for e in record["legal_basis"]))
+    for entry in record["legal_basis"]:
+        if draw(st.booleans()):
+            entry["upcoming"] = False
+    fee_fields = {"name": _text(2, 60), "amount": st.one_of(st.integers(0, 1_000_000), st.sampled_from([0.5, 12.5, 80.0])),
+                  "unit": st.sampled_from(["元/证", "元/件", "0012"])}
+    fee = st.one_of(  # a fee says where it comes from: an article of the legal basis, or a price document
+        st.fixed_dictionaries({**fee_fields, "basis": st.lists(st.sampled_from(cited), min_size=1, max_size=len(cited),
+                                                                unique=True)}, optional={"note": _text(2, 200)}),
+        st.fixed_dictionaries({**fee_fields, "document": _text(4, 200)}, optional={"note": _text(2, 200)}))
+    record["fees"] = draw(st.one_of(st.just("不收费"), st.lists(fee, min_size=1, max_size=2)))
+    if draw(st.booleans()):  # a statutory limit: kind 法定 with the article that states it
+        record["statutory_time_limit"] = {"value": 3650, "unit": "自然日", "kind": "法定",
+                                          "basis": draw(st.lists(st.sampled_from(cited), min_size=1,
+                                                                 max_size=len(cited), unique=True))}
+    if draw(st.booleans()):  # situations, and items that apply to some of them only
+        ids = draw(st.lists(st.sampled_from(_IDS), min_size=2, max_size=3, unique=True))
+        record["situations"] = [draw(st.fixed_dictionaries({"id": st.just(i), "title": _text(2, 30)},
+                                                           optional={"applies_when": _text(2, 200)})) for i in ids]
+        for item in record["procedure"] + record.get("materials", []):
+            if draw(st.booleans()):
+                item["situations"] = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))
     for item in record["procedure"] + record.get("faq", []) + record.get("self_check", []):
         if draw(st.booleans()):
             item["basis"] = draw(st.lists(st.sampled_from(cited), min_size=1, max_size=len(cited), unique=True))
@@ -349,7 +394,7 @@ def test_random_valid_records_survive_export_and_import(generated, tmp_path_fact
     import_ok(empty, workbook)
     assert records(empty) == {r["id"]: r for r in generated}
     diff = list(difflib.unified_diff(_views(root).splitlines(), _views(empty).splitlines(), lineterm=""))
-    assert diff == []
+    assert diff == [], "\n".join(diff)[:3000]
 
 
 # -- a workbook older than the files ---------------------------------------------------------------
@@ -372,7 +417,7 @@ def test_a_record_changed_since_the_export_is_not_overwritten(tmp_path):
     book = export(root, tmp_path / "kb.xlsx")
     assert openpyxl.load_workbook(book)["导出基线"].sheet_state == "hidden"
     _edit_on_disk(root, "summary: ", "summary: 导出之后别人补的一句。")  # someone else, after the export
-    _edit_book(book, "事项", "K3", "户政管理科")  # the author, in the workbook
+    _edit_book(book, "事项", "AA3", "户政管理科")  # the author, in the workbook
     before = records(root)
     found = problems(root, book, update=True)
     assert len(found) == 1 and found[0].startswith("kb.xlsx:事项!A3: id: 已有记录 solutions/sample-home-visit.yml："
@@ -393,7 +438,7 @@ def test_a_change_of_layout_only_on_disk_is_no_conflict(tmp_path):
     book = export(root, tmp_path / "kb.xlsx")
     path = root / "solutions" / "sample-home-visit.yml"
     path.write_text("# 只加了一行注释\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
-    _edit_book(book, "事项", "K3", "户政管理科")
+    _edit_book(book, "事项", "AA3", "户政管理科")
     plan = import_ok(root, book, update=True)
     assert [c.record_id for c in plan.changes] == ["sample-home-visit"]
 
@@ -404,7 +449,7 @@ def test_a_record_created_after_the_export_under_the_same_id_is_not_replaced(tmp
     ws_book = openpyxl.load_workbook(book)
     ws_book["导出基线"].delete_rows(3)  # as if sample-home-visit had not existed when the workbook was made
     ws_book.save(book)
-    _edit_book(book, "事项", "K3", "户政管理科")
+    _edit_book(book, "事项", "AA3", "户政管理科")
     found = problems(root, book, update=True)
     assert len(found) == 1 and "工作簿导出时还没有这条记录" in found[0]
 
@@ -414,7 +459,7 @@ def test_a_workbook_without_fingerprints_changes_records_only_with_force(tmp_pat
     book = export(root, tmp_path / "kb.xlsx")
     wb = openpyxl.load_workbook(book)
     del wb["导出基线"]  # a workbook from before the fingerprints
-    wb["事项"]["K3"] = "户政管理科"
+    wb["事项"]["AA3"] = "户政管理科"
     wb.save(book)
     found = problems(root, book, update=True)
     assert len(found) == 1 and "旧版本 kb export 导出的" in found[0] and "--force" in found[0]

@@ -43,31 +43,31 @@ CELL_CASES = {
         "请把单元格设为“文本”格式（或在开头加英文单引号 '）后重新输入"]),
     "a logical value where text belongs": (_set("事项", "B3", True), [
         "bad.xlsx:事项!B3: title: 应为文本，单元格里是逻辑值 TRUE：请把单元格设为“文本”格式后重新输入"]),
-    "a date stored as a number": (_set("事项", "L3", 46128), [
-        "bad.xlsx:事项!L3: review.reviewed_on: 日期被存成了数字 46128（Excel 的日期序号，相当于 2026-04-16）："
+    "a date stored as a number": (_set("事项", "AB3", 46128), [
+        "bad.xlsx:事项!AB3: review.reviewed_on: 日期被存成了数字 46128（Excel 的日期序号，相当于 2026-04-16）："
         "请把单元格设为“文本”格式，写成 YYYY-MM-DD，如 2025-04-16"]),
-    "a date written as other text": (_set("事项", "L3", "2026/4/16"), [
-        "bad.xlsx:事项!L3: review.reviewed_on: “2026/4/16”应写成 YYYY-MM-DD（年份四位，月、日各两位），如 2025-04-16"]),
-    "a date with a time": (_set("事项", "L3", datetime(2026, 4, 16, 9, 30)), [
-        "bad.xlsx:事项!L3: review.reviewed_on: 日期里带有时间（2026-04-16 09:30:00），只写日期 YYYY-MM-DD"]),
+    "a date written as other text": (_set("事项", "AB3", "2026/4/16"), [
+        "bad.xlsx:事项!AB3: review.reviewed_on: “2026/4/16”应写成 YYYY-MM-DD（年份四位，月、日各两位），如 2025-04-16"]),
+    "a date with a time": (_set("事项", "AB3", datetime(2026, 4, 16, 9, 30)), [
+        "bad.xlsx:事项!AB3: review.reviewed_on: 日期里带有时间（2026-04-16 09:30:00），只写日期 YYYY-MM-DD"]),
     "a year-month turned into a date": (_set("脱敏个案", "C2", datetime(2026, 4, 1)), [
         "bad.xlsx:脱敏个案!C2: cases[0].date: 应为文本，Excel 把这里的内容当成了日期 2026-04-01：请把单元格设为“文本”格式后重新输入"]),
     "full-width digits in a number": (_set("办理流程", "F4", "５"), [
         "bad.xlsx:办理流程!F4: procedure[1].time_limit.value: “５”是全角数字，请改为半角数字 5"]),
-    "full-width digits in a date": (_set("事项", "M3", "２０２７-０５-０１"), [
-        "bad.xlsx:事项!M3: review.next_review: “２０２７-０５-０１”含有全角数字“２”，请改为半角：2027-05-01"]),
+    "full-width digits in a date": (_set("事项", "AC3", "２０２７-０５-０１"), [
+        "bad.xlsx:事项!AC3: review.next_review: “２０２７-０５-０１”含有全角数字“２”，请改为半角：2027-05-01"]),
     "full-width letters in an id": (_set("相关事项", "B2", "ｓａｍｐｌｅ-draft"), [
         "bad.xlsx:相关事项!B2: related[0]: “ｓａｍｐｌｅ-draft”含有全角字符“ｓ”，请改为半角：sample-draft"]),
     "a stray space": (_set("常用叫法", "B2", " 老人换身份证"), [
         "bad.xlsx:常用叫法!B2: aliases[0]: “老人换身份证”开头有多余的空格，请删除"]),
     "a trailing space": (_set("事项", "E3", "户籍证件 "), [
         "bad.xlsx:事项!E3: domain: “户籍证件”末尾有多余的空格，请删除"]),
-    "a cell of spaces": (_set("事项", "K3", "   "), [
-        "bad.xlsx:事项!K3: review.owner: 只有空格，没有内容：请清空这个单元格或填写内容"]),
+    "a cell of spaces": (_set("事项", "AA3", "   "), [
+        "bad.xlsx:事项!AA3: review.owner: 只有空格，没有内容：请清空这个单元格或填写内容"]),
     "a line break in a one-line field": (_set("事项", "B3", "样例：失能人员居民身份证\n换领上门服务"), [
         "bad.xlsx:事项!B3: title: “样例：失能人员居民身份证\\n换领上门服务”中有换行（Alt+Enter），这一项只能写一行，请删除换行"]),
-    "a merged cell": (lambda wb: wb["事项"].merge_cells("K2:K3"), [
-        "bad.xlsx:事项!K2:K3: review.owner: 是合并单元格：请取消合并，每个单元格各自填写（合并后只保留左上角单元格的内容，其余内容会丢失）"]),
+    "a merged cell": (lambda wb: wb["事项"].merge_cells("AA2:AA3"), [
+        "bad.xlsx:事项!AA2:AA3: review.owner: 是合并单元格：请取消合并，每个单元格各自填写（合并后只保留左上角单元格的内容，其余内容会丢失）"]),
     "a formula": (_set("事项", "B3", "=B2"), [
         "bad.xlsx:事项!B3: title: 是公式“=B2”：导入只读取填写的内容，不计算公式；请把公式换成它的结果（复制后“选择性粘贴 → 数值”）"]),
     "an error value": (_set("事项", "B3", "#REF!"), [
@@ -84,7 +84,7 @@ CELL_CASES = {
         "bad.xlsx:事项!A4: id: 编号“sample-home-visit”在第 3 行已经出现过：每条记录只占一行"]),
     "a step out of order": (_set("办理流程", "B4", 3), [
         "bad.xlsx:办理流程!B4: 步骤序号: 应为 2：这是编号“sample-home-visit”的第 2 个步骤（按本工作表中行的先后）；"
-        "插入或删除步骤后请重新编排步骤序号，并相应修改“步骤材料”、“办理流程·所依据的条款”工作表"]),
+        "插入或删除步骤后请重新编排步骤序号，并相应修改“步骤材料”、“办理流程·所依据的条款”、“办理流程·适用情形”工作表"]),
     "a step material of no step": (_set("步骤材料", "B2", 9), [
         "bad.xlsx:步骤材料!B2: 步骤序号: “办理流程”工作表中没有编号为“sample-home-visit”、步骤序号为 9 的行"]),
     "a row with only its 编号 among others": (lambda wb: wb["常用叫法"].append(["sample-home-visit"]), [
@@ -100,7 +100,8 @@ CELL_CASES = {
         "bad.xlsx:升级联络: (工作表): 缺少工作表“升级联络”：不要删除或改名导出的工作表（没有内容时保留表头即可）"]),
     "an extra sheet": (lambda wb: wb.create_sheet("我的笔记"), [
         "bad.xlsx:我的笔记: (工作表): 未知的工作表“我的笔记”：导入只认这些工作表：事项、共性成因、常用叫法、适用情形、不适用情形、"
-        "办理依据、办理流程、步骤材料、办理流程·所依据的条款、其他期限、配合部门、来源、所需材料、材料依据、常见问题、常见问题·所依据的条款、培训自测题、"
+        "办理依据、办理流程、步骤材料、办理流程·所依据的条款、办理流程·适用情形、其他期限、办理情形、收费项目、收费依据条款、送达方式、对应政务服务事项、"
+        "配合部门、来源、所需材料、材料依据、所需材料·适用情形、常见问题、常见问题·所依据的条款、培训自测题、"
         "培训自测题·所依据的条款、相关事项、修订记录、标签、脱敏个案、升级联络；请删除这个工作表或把内容移到对应的工作表"]),
     "a renamed header": (_set("办理依据", "C1", "条款"), [
         "bad.xlsx:办理依据!1:1: (表头): 缺少列：条款号（不要删除或改名表头）",
@@ -264,3 +265,69 @@ def test_a_stray_value_far_down_is_read_without_the_rows_between(good, tmp_path)
     wb.save(bad)
     assert problems(empty, bad) == [
         "bad.xlsx:标签!A1048576: id: 缺少编号：这一行属于哪条记录？请填写“事项”工作表中的编号"]
+
+
+# -- the fields of a real guide (issue 24): full.yml has every one of them ---------------------------
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    from office_util import VALID
+
+    tmp = tmp_path_factory.mktemp("full")
+    root = knowledge_base(tmp, extra=[VALID / "full.yml"])
+    return export(root, tmp / "good.xlsx"), registry_copy(root, tmp)
+
+
+def _col(wb, sheet, header):
+    return next(c.column_letter for c in wb[sheet][1] if c.value == header)
+
+
+def _row(wb, sheet, record_id):
+    return next(r for r in range(2, wb[sheet].max_row + 1) if wb[sheet].cell(row=r, column=1).value == record_id)
+
+
+def _set_at(sheet, header, value, record_id="full"):
+    def change(wb):
+        wb[sheet][f"{_col(wb, sheet, header)}{_row(wb, sheet, record_id)}"] = value
+    return change
+
+
+GUIDE_CASES = {
+    "不收费 and fee items both": (_set_at("事项", "收费", "不收费"), [
+        "bad.xlsx:事项!R2: fees: “收费”填了“不收费”，“收费项目”工作表又为这条记录列了收费项目（第 2 行，收费项目!A2）："
+        "两处只能填一处——是“不收费”的，删去“收费项目”中这些行；不是的，清空 R2 这个单元格"]),
+    "a fee constant that is not one": (_set_at("事项", "收费", "免费"), [
+        "bad.xlsx:事项!R2: fees: “免费”不是可选值（可选：不收费，请从下拉列表中选择）"]),
+    "a kind not on the drop-down": (_set_at("事项", "法定办结时限性质", "规定"), [
+        "bad.xlsx:事项!O2: statutory_time_limit.kind: “规定”不是可选值，是否应为“法定”？（可选：法定、承诺，请从下拉列表中选择）"]),
+    "an empty part of a joined basis": (_set_at("事项", "法定办结时限依据", "xingzheng-xuke-fa 第四十二条第一款；"), [
+        "bad.xlsx:事项!P2: statutory_time_limit.basis: “xingzheng-xuke-fa 第四十二条第一款；”中有空的一项"
+        "（两个“；”之间或开头、末尾没有内容）：几项之间用一个“；”隔开"]),
+    "a basis citation not in the record's legal basis": (
+        _set_at("事项", "法定办结时限依据", "xingzheng-xuke-fa 第四十二条第一款；xingzheng-xuke-fa 第一条"), None),
+    "即办 with a kind": (lambda wb: [_set_at("事项", "承诺时限", None)(wb), _set_at("事项", "时限单位", "即办")(wb)], [
+        "bad.xlsx:事项!J2: time_limit.kind: 时限单位选了“即办”，这一列应留空",
+        "bad.xlsx:事项!L2: time_limit.document: 时限单位选了“即办”，这一列应留空"]),
+    "an amount with its unit": (_set_at("收费项目", "金额", "20元"), [
+        "bad.xlsx:收费项目!D2: fees[0].amount: “20元”：这一列只写数字 20，单位写在“计费单位”一列"]),
+    "copies not a whole number": (_set_at("所需材料", "原件份数", 1.5), [
+        "bad.xlsx:所需材料!H2: materials[0].copies.original: 应为整数，单元格里是 1.5"]),
+    "a step counted as maybe": (_set_at("办理流程", "计入承诺时限", "不一定"), [
+        "bad.xlsx:办理流程!L2: procedure[0].counted: “不一定”不是可选值（可选：是、否，请从下拉列表中选择）"]),
+}
+
+
+@pytest.mark.parametrize("case", list(GUIDE_CASES))
+def test_bad_guide_fields_are_named_by_cell(case, full, tmp_path):
+    book, empty = full
+    change, expected = GUIDE_CASES[case]
+    wb = openpyxl.load_workbook(book)
+    change(wb)
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    found = problems(empty, bad)
+    if expected is None:  # kb check's own rule, at the cell the value came from
+        assert found and all(p.startswith("bad.xlsx:事项!P2: statutory_time_limit.basis[1]: ") for p in found), found
+    else:
+        assert found == expected
+    assert not list((empty / "solutions").glob("*.yml"))

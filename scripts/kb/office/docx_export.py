@@ -14,6 +14,14 @@ All of it is in named styles, never formatting on single runs.
 
 The content comes from ``edition.Edition``'s views only, never the raw
 records: a public document holds nothing the public edition does not show.
+
+What a real 办事指南 holds is there too: the situations (办理情形) each step and
+material applies to, both time limits with their kind (法定 with the articles
+that state the number, 承诺 with its document), steps not counted in the
+committed limit (不计入承诺时限, with their note), each material's copies, form
+and alternatives (任选其一), the result and how it is delivered, the fees, the
+standard matters (事项编码) and where, when and whom to ask (办理地点和咨询:
+the record's ``service`` over the site's ``extra.kb.centre`` in mkdocs.yml).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -65,6 +74,37 @@ NUMERALS = "一二三四五六七八九十"
 TITLE, H1, H2, BODY, META, TABLE_TEXT, TABLE_HEAD, PAGE_NO, TOC1 = (
     "Title", "Heading 1", "Heading 2", "KB 正文", "KB 文号", "KB 表格文字", "KB 表格标题", "KB 页码", "toc 1")
 GRID = "Table Grid"
+
+
+#: The fields of ``service`` (and of ``extra.kb.centre``) in the order a guide lists them.
+SERVICE_LABELS = (("place", "办理地点"), ("hours", "办理时间"), ("phone", "咨询电话"), ("complaint_phone", "监督投诉电话"),
+                  ("online_url", "网上办理"), ("visits", "到现场次数"))
+
+
+def _amount(value) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold ``!!python/name:`` and ``!ENV`` tags: read them as nothing."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@lru_cache(maxsize=8)
+def centre_defaults(root: Path) -> dict:
+    """The site's default place, hours and phones (mkdocs.yml ``extra.kb.centre``), or {} (optional)."""
+    try:
+        config = yaml.load((Path(root) / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    kb = ((config or {}).get("extra") or {}).get("kb") if isinstance(config, dict) else None
+    centre = kb.get("centre") if isinstance(kb, dict) else None
+    if not isinstance(centre, dict):
+        return {}
+    keys = {key for key, _ in SERVICE_LABELS}
+    return {k: v for k, v in centre.items() if k in keys and isinstance(v, (str, int)) and not isinstance(v, bool)}
 
 
 class ExportError(Exception):
@@ -341,9 +381,31 @@ class _Prompt:
     def __init__(self, doc, view: dict, edition: Edition, title_style: str, heading_style: str, today: date,
                  bookmark: tuple[int, str] | None = None):
         self.doc, self.view, self.edition, self.today = doc, view, edition, today
+        self.centre = centre_defaults(edition.kb.root)
         self.title_style, self.heading_style = title_style, heading_style
         self.bookmark = bookmark  # (id, name) around the title: what the compilation's contents point at
         self.count = 0
+
+    def situations(self, ids: list[str]) -> str:
+        titles = {s["id"]: s["title"] for s in self.view.get("situations") or []}
+        return "、".join(titles.get(i, i) for i in ids)
+
+    def citation(self, ref: str) -> str:
+        """``xingzheng-xuke-fa 第四十二条第一款`` as 《中华人民共和国行政许可法》第四十二条第一款."""
+        law_id, _, article = ref.partition(" ")
+        law = self.edition.kb.laws.get(law_id) or {}
+        return f"{law.get('title', law_id)}{article}"
+
+    def limit(self, value, short: bool = False) -> str:
+        """A time limit with its kind: 20 个工作日（法定，《……》第四十二条第一款）; ``short`` in the step table."""
+        text = time_limit_text(value)
+        if not isinstance(value, dict) or not value.get("kind"):
+            return text
+        if short:
+            return f"{text}\n（{value['kind']}）"
+        source = "；".join(self.citation(ref) for ref in value.get("basis", ()))
+        source = "；".join(filter(None, [source, value.get("document")]))
+        return f"{text}（{value['kind']}{'，' + source if source else ''}）"
 
     def heading(self, text: str) -> None:
         self.count += 1
@@ -371,6 +433,9 @@ class _Prompt:
         if v.get("not_applicable"):
             self.heading("不适用情形")
             self.items(v["not_applicable"])
+        if v.get("situations"):
+            self.heading("办理情形")
+            self.items([s["title"] + (f"：{s['applies_when']}" if s.get("applies_when") else "") for s in v["situations"]])
         self.heading("办理依据")
         for n, entry in enumerate(v["legal_basis"], 1):
             law = entry["law"]
@@ -390,19 +455,80 @@ class _Prompt:
                 detail.append("材料：" + "、".join(step["materials"]))
             if step.get("output"):
                 detail.append("结果：" + step["output"])
-            rows.append([str(n), step["title"], "\n".join(detail), step["department"], time_limit_text(step["time_limit"])])
+            if step.get("situations"):
+                detail.append("适用情形：" + self.situations(step["situations"]))
+            if step.get("note"):
+                detail.append("说明：" + step["note"])
+            limit = self.limit(step["time_limit"], short=True)
+            if step.get("counted") is False:
+                limit += "\n不计入承诺时限"
+            rows.append([str(n), step["title"], "\n".join(detail), step["department"], limit])
         _table(doc, ["序号", "步骤", "具体做法", "责任部门", "时限"], rows, [12, 26, 70, 28, 20])
         departments = v["departments"]
-        line = f"承诺办结时限：{time_limit_text(v['time_limit'])}。牵头部门：{departments['lead']}。"
+        line = f"承诺办结时限：{self.limit(v['time_limit'])}。"
+        if v.get("statutory_time_limit"):
+            line += f"法定办结时限：{self.limit(v['statutory_time_limit'])}。"
+        line += f"牵头部门：{departments['lead']}。"
         if departments.get("cooperating"):
             line += f"配合部门：{'、'.join(departments['cooperating'])}。"
         self.para(line)
         if v.get("materials"):
             self.heading("所需材料")
+            groups: dict[str, list[str]] = {}
+            for item in v["materials"]:
+                if item.get("group"):
+                    groups.setdefault(item["group"], []).append(item["name"])
+            rows = []
             for n, item in enumerate(v["materials"], 1):
-                need = "" if "required" not in item else ("（必需）" if item["required"] else "（非必需，可容缺）")
-                note = f"：{item['note']}" if item.get("note") else ""
-                self.para(f"{n}．{item['name']}{need}{note}")
+                need = "" if "required" not in item else ("必需" if item["required"] else "非必需，可容缺")
+                ask = [need] if need else []
+                copies = item.get("copies") or {}
+                if copies:
+                    ask.append("，".join(f"{label} {copies[key]} 份" for key, label in (("original", "原件"), ("copy", "复印件"))
+                                        if key in copies))
+                if item.get("form"):
+                    ask.append(item["form"])
+                detail = [item["note"]] if item.get("note") else []
+                if item.get("group"):
+                    others = [name for name in groups[item["group"]] if name != item["name"]]
+                    detail.append(f"任选其一（{item['group']}）：可用" + "、".join(others) + "替代" if others
+                                  else f"任选其一（{item['group']}）")
+                if item.get("obtain"):
+                    detail.append("取得途径：" + item["obtain"])
+                if item.get("situations"):
+                    detail.append("适用情形：" + self.situations(item["situations"]))
+                if item.get("blank_form"):
+                    detail.append("空白表格：" + item["blank_form"])
+                rows.append([str(n), item["name"], "\n".join(ask), "\n".join(detail)])
+            _table(doc, ["序号", "材料", "要求", "说明"], rows, [12, 40, 34, 70])
+        if v.get("result"):
+            self.heading("办理结果")
+            result = v["result"]
+            line = f"办理结果：{result['name']}。"
+            if result.get("delivery"):
+                line += f"送达方式：{'、'.join(result['delivery'])}。"
+            self.para(line)
+        if v.get("fees"):
+            self.heading("收费")
+            if v["fees"] == "不收费":
+                self.para("不收费。")
+            else:
+                for n, fee in enumerate(v["fees"], 1):
+                    source = "；".join(self.citation(ref) for ref in fee.get("basis", ()))
+                    if fee.get("document"):
+                        source = "；".join(filter(None, [source, fee["document"]]))
+                    text = f"{n}．{fee['name']}：{_amount(fee['amount'])} {fee['unit']}"
+                    text += f"（依据：{source}）" if source else ""
+                    text += f"。{fee['note']}" if fee.get("note") else "。"
+                    self.para(text)
+        service = {**self.centre, **(v.get("service") or {})}
+        lines = [f"{label}：{service[key]}" for key, label in SERVICE_LABELS if service.get(key) not in (None, "")]
+        if lines:
+            self.heading("办理地点和咨询")
+            self.para("；".join(lines) + "。")
+        if v.get("items"):
+            self.heading("对应政务服务事项")
+            self.items([item["name"] + (f"（事项编码 {item['code']}）" if item.get("code") else "") for item in v["items"]])
         if v.get("faq"):
             self.heading("常见问题")
             for n, item in enumerate(v["faq"], 1):

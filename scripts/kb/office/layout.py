@@ -8,9 +8,24 @@ This is the one place that maps record fields to cells, and it is derived from
 - every list is a sheet of its own, named by the list's ``x-label`` and keyed
   by the record's 编号; a list inside list items (``procedure[].materials``)
   is keyed by 编号 and the item's number (步骤序号, from ``x-item-label``);
-- headers are the fields' ``x-label``; a time limit (``即办`` or
-  ``{value, unit}``) takes two columns, the value under the field's label and
-  the unit (with 即办 as one more choice) under the unit's label;
+- headers are the fields' ``x-label``;
+- a time limit (``即办`` or ``{value, unit, kind, basis, document}``) is one
+  value spread over columns of its owner's row: the value under the limit's
+  label (承诺时限), the unit (with 即办 as one more choice) under the unit's
+  label (时限单位), then 时限性质 (法定/承诺), 时限依据 and 承诺文件. The
+  limit's ``basis`` is a list, but it is written in one cell, the references
+  joined by "；" (``xingzheng-xuke-fa 第四十二条第一款；minfadian 第二百零一条``):
+  a limit may be 即办, when all its other cells stay empty, so its parts must
+  sit on one row; a sheet of its own would need a key for "which limit of
+  which step" and could not be told empty when the limit is 即办. Every other
+  list keeps its own sheet. When a row holds two limits (事项: ``time_limit``
+  and ``statutory_time_limit``) the first keeps the plain headers, so older
+  workbooks keep their 承诺时限 / 时限单位 columns, and the second's headers
+  are named after its own label: 法定办结时限, 法定办结时限单位, 法定办结时限性质 …;
+- a field that is "a constant or a list" (``fees``: ``不收费`` or the fee
+  items) is a column holding only the constant (收费: 不收费 or empty) plus the
+  list's sheet (收费项目) keyed by 编号 like every list; filling both for one
+  record is an error that names both cells;
 - what a drop-down offers comes from the schema too: ``enum`` (shown through
   ``x-enum-labels`` where present), ``x-vocabulary``, ``x-references``
   (legal-source registry or record ids) and booleans as 是/否.
@@ -34,8 +49,12 @@ GUIDE_SHEET = "说明"
 CHOICES_SHEET = "词表"
 
 #: Cell kinds: how a cell is read and written.
-TEXT, INTEGER, BOOLEAN, DATE, CHOICE, TIME_VALUE, TIME_UNIT = (
-    "text", "integer", "boolean", "date", "choice", "time_value", "time_unit")
+TEXT, INTEGER, NUMBER, BOOLEAN, DATE, CHOICE, TIME_VALUE, TIME_UNIT, JOINED, CONST = (
+    "text", "integer", "number", "boolean", "date", "choice", "time_value", "time_unit", "joined", "const")
+
+#: How the items of a JOINED cell (a time limit's basis) are written, and what separates them on reading.
+JOIN = "；"
+SEPARATORS = "；;\n"
 
 #: How a boolean is written in a cell (the drop-down offers these).
 BOOLEAN_TEXT = {True: "是", False: "否"}
@@ -59,7 +78,10 @@ class Column:
     choices: tuple = ()  # (cell text, value) pairs in drop-down order
     source: str | None = None  # drop-down list kept on the 词表 sheet: a vocabulary, "laws" or "records"
     extra: tuple = ()  # texts accepted besides the main form (a source date's 未注明)
-    const: str | None = None  # TIME_UNIT: the whole-value alternative (即办)
+    const: str | None = None  # TIME_UNIT: the whole-value alternative (即办); CONST: the constant (不收费)
+    #: Columns of a time limit: the limit's path inside the item (("time_limit",)) and its label.
+    limit: tuple | None = None
+    limit_label: str = ""
 
     @property
     def one_line(self) -> bool:
@@ -80,14 +102,16 @@ class Column:
     def width(self) -> int:
         """A column width (in Excel's character units) that shows a typical value."""
         header = 2 * len(self.header) + 4
-        if self.kind == TEXT:
+        if self.kind == JOINED:
+            body = 36
+        elif self.kind == TEXT:
             longest = self.spec.get("maxLength") or 60
             body = 14 if longest <= 20 else 24 if longest <= 64 else 36 if longest <= 120 else 60
             if self.spec.get("pattern", "").startswith("^[a-z0-9]"):
                 body = 28  # ids
         elif self.kind == DATE:
             body = 13
-        elif self.kind in (CHOICE, TIME_UNIT):
+        elif self.kind in (CHOICE, TIME_UNIT, CONST):
             body = max(2 * max((len(t) for t in self.shown_choices), default=4) + 4, 10)
             if self.source:
                 body = 28 if self.source in ("laws", "records") else 18
@@ -158,19 +182,32 @@ def _resolve(spec: dict) -> dict:
     return schema._resolve(spec, schema.load_schema("record"))
 
 
-def time_limit_parts(spec: dict) -> tuple[str, dict, dict] | None:
-    """(const, value spec, unit spec) when ``spec`` is "a constant or {integer, enum}" (a time limit)."""
+def time_limit_parts(spec: dict) -> tuple[str, dict, dict, list] | None:
+    """(const, value spec, unit spec, [(name, spec) of the other properties]) when ``spec`` is a time limit:
+    "a constant or a mapping" whose required properties are one integer (the value) and one enum (the unit)."""
     branches = [_resolve(b) for b in _resolve(spec).get("oneOf", ())]
     consts = [b["const"] for b in branches if "const" in b]
     objects = [b for b in branches if b.get("type") == "object"]
     if len(branches) != 2 or len(consts) != 1 or len(objects) != 1:
         return None
     props = {name: _resolve(p) for name, p in objects[0].get("properties", {}).items()}
-    ints = [n for n, p in props.items() if p.get("type") == "integer"]
-    enums = [n for n, p in props.items() if "enum" in p]
-    if len(props) != 2 or len(ints) != 1 or len(enums) != 1:
+    needed = set(objects[0].get("required", ()))
+    ints = [n for n, p in props.items() if p.get("type") == "integer" and n in needed]
+    enums = [n for n, p in props.items() if "enum" in p and n in needed]
+    if len(ints) != 1 or len(enums) != 1:
         return None
-    return consts[0], props[ints[0]] | {"name": ints[0]}, props[enums[0]] | {"name": enums[0]}
+    others = [(n, p) for n, p in props.items() if n not in (ints[0], enums[0])]
+    return consts[0], props[ints[0]] | {"name": ints[0]}, props[enums[0]] | {"name": enums[0]}, others
+
+
+def const_or_list(spec: dict) -> tuple[str, dict] | None:
+    """(const, list spec) when ``spec`` is "a constant or a list" (``fees``: 不收费 or the fee items)."""
+    branches = [_resolve(b) for b in _resolve(spec).get("oneOf", ())]
+    consts = [b["const"] for b in branches if "const" in b]
+    lists = [b for b in branches if b.get("type") == "array"]
+    if len(branches) != 2 or len(consts) != 1 or len(lists) != 1:
+        return None
+    return consts[0], lists[0]
 
 
 def _date_or(spec: dict) -> tuple[str, ...] | None:
@@ -192,11 +229,24 @@ def _columns(spec: dict, path: tuple, label: str, required: bool, internal: bool
     common = {"description": description, "required": required, "internal": internal}
     parts = time_limit_parts(spec)
     if parts:
-        const, value_spec, unit_spec = parts
-        yield Column(label, path + (value_spec["name"],), TIME_VALUE, value_spec, **common)
+        const, value_spec, unit_spec, others = parts
+        limit = {"limit": path, "limit_label": label}
+        yield Column(label, path + (value_spec["name"],), TIME_VALUE, value_spec, **common, **limit)
         unit_choices = tuple((u, u) for u in unit_spec["enum"]) + ((const, const),)
         yield Column(unit_spec.get("x-label", label + "单位"), path + (unit_spec["name"],), TIME_UNIT, unit_spec,
-                     choices=unit_choices, const=const, **common)
+                     choices=unit_choices, const=const, **common, **limit)
+        for name, child in others:
+            if child.get("type") == "array":  # the limit's basis: one cell, see the module's docstring
+                yield Column(child.get("x-label", name), path + (name,), JOINED, child,
+                             description=child.get("description", ""), internal=internal, **limit)
+            else:
+                for column in _columns(child, path + (name,), name, False, internal):
+                    yield dataclasses.replace(column, **limit)
+        return
+    alternative = const_or_list(spec)
+    if alternative:  # the constant here, the list on a sheet of its own (_lists)
+        const = alternative[0]
+        yield Column(label, path, CONST, spec, choices=((const, const),), const=const, **common)
         return
     extra = _date_or(spec)
     if extra is not None:
@@ -217,6 +267,8 @@ def _columns(spec: dict, path: tuple, label: str, required: bool, internal: bool
         return
     if kind == "integer":
         yield Column(label, path, INTEGER, spec, **common)
+    elif kind == "number":
+        yield Column(label, path, NUMBER, spec, **common)
     elif kind == "boolean":
         yield Column(label, path, BOOLEAN, spec, choices=tuple((t, v) for v, t in BOOLEAN_TEXT.items()), **common)
     elif spec.get("format") == "date":
@@ -233,10 +285,25 @@ def _lists(spec: dict, path: tuple, internal: bool) -> Iterator[tuple[tuple, dic
     for name, child in _resolve(spec).get("properties", {}).items():
         child = _resolve(child)
         hidden = internal or bool(child.get("x-internal"))
+        alternative = const_or_list(child)
+        if alternative:
+            child = alternative[1]
         if child.get("type") == "array":
             yield path + (name,), child, hidden
         elif child.get("type") == "object":
             yield from _lists(child, path + (name,), hidden)
+
+
+def _distinct_headers(columns) -> tuple:
+    """A second time limit on a row (法定办结时限 beside 承诺时限) names its columns after its own label."""
+    seen: set[str] = set()
+    out = []
+    for column in columns:
+        if column.header in seen and column.limit_label and column.header != column.limit_label:
+            column = dataclasses.replace(column, header=column.limit_label + column.header.removeprefix("时限"))
+        seen.add(column.header)
+        out.append(column)
+    return tuple(out)
 
 
 def _id_column() -> Column:
@@ -250,9 +317,9 @@ def _sheets_for_list(path: tuple, spec: dict, internal: bool, parent: Sheet | No
     keys = (_id_column(),) if parent is None else (_id_column(), _index_column(parent))
     if item.get("type") == "object":
         needed = set(item.get("required", ()))
-        columns = tuple(c for name, child in item.get("properties", {}).items()
-                        if _resolve(child).get("type") != "array"
-                        for c in _columns(child, (name,), name, name in needed, internal))
+        columns = _distinct_headers(c for name, child in item.get("properties", {}).items()
+                                    if _resolve(child).get("type") != "array"
+                                    for c in _columns(child, (name,), name, name in needed, internal))
         nested = [(name, _resolve(child)) for name, child in item.get("properties", {}).items()
                   if _resolve(child).get("type") == "array"]
         index = f"{spec['x-item-label']}序号" if nested and spec.get("x-item-label") else (
@@ -284,6 +351,7 @@ def layout(internal: bool) -> Layout:
         if _resolve(spec).get("type") == "array":
             continue
         columns.extend(_columns(spec, (name,), name, name in needed, False))
+    columns = list(_distinct_headers(columns))
     records = Sheet(RECORDS_SHEET, (), (), tuple(columns), root.get("description", ""))
     sheets = [records]
     for path, spec, hidden in _lists(root, (), False):
@@ -341,13 +409,21 @@ def get(data: Any, path: tuple) -> Any:
 def _row_values(sheet: Sheet, item: Any) -> list:
     out = []
     for column in sheet.columns:
-        if column.kind in (TIME_VALUE, TIME_UNIT):
-            whole = get(item, column.path[:-1])
-            if whole == column.const or (isinstance(whole, str) and column.kind == TIME_UNIT):
+        if column.limit is not None:
+            whole = get(item, column.limit)
+            if isinstance(whole, str):  # 即办: in the unit column, every other column of the limit empty
                 out.append(whole if column.kind == TIME_UNIT else None)
                 continue
         value = item if column.path == () else get(item, column.path)
-        out.append(None if value is None else column.cell_text(value))
+        if column.kind == CONST:
+            out.append(value if value == column.const else None)
+        elif column.kind == JOINED:
+            out.append(None if value is None else JOIN.join(value))
+        elif column.kind == NUMBER and isinstance(value, float) and value.is_integer():
+            out.append(repr(value))  # 80.0 as the text "80.0": a number cell would read back as 80
+
+        else:
+            out.append(None if value is None else column.cell_text(value))
     return out
 
 
@@ -364,11 +440,12 @@ def rows(layout_: Layout, record: dict) -> dict[str, list[list]]:
         if sheet.nested:
             parent_path, name = sheet.list_path[:-1], sheet.list_path[-1]
             parents = get(record, parent_path)
-            owners = [((record_id, n), item.get(name)) for n, item in enumerate(parents or [], 1)
+            parents = parents if isinstance(parents, list) else []
+            owners = [((record_id, n), item.get(name)) for n, item in enumerate(parents, 1)
                       if isinstance(item, dict) and name in item]
         else:
             value = get(record, sheet.list_path)
-            owners = [((record_id,), value)] if value is not None else []
+            owners = [((record_id,), value)] if isinstance(value, list) else []  # not the constant (不收费)
         for keys, items in owners:
             if not items:
                 out[sheet.name].append(list(keys) + [None] * (len(sheet.headers) - len(keys)))

@@ -72,16 +72,19 @@ def _styles(wb: Workbook) -> None:
     text = NamedStyle("kb 文本", number_format="@", alignment=Alignment(vertical="top"))
     long_text = NamedStyle("kb 长文本", number_format="@", alignment=Alignment(vertical="top", wrap_text=True))
     number = NamedStyle("kb 数字", number_format="0", alignment=Alignment(vertical="top"))
+    amount = NamedStyle("kb 金额", number_format="General", alignment=Alignment(vertical="top"))
     title = NamedStyle("kb 说明标题", font=Font(bold=True, size=14))
     heading = NamedStyle("kb 说明小标题", font=Font(bold=True, size=12), alignment=Alignment(vertical="top"))
     guide = NamedStyle("kb 说明正文", alignment=Alignment(vertical="top", wrap_text=True))
-    for style in (header, required, text, long_text, number, title, heading, guide):
+    for style in (header, required, text, long_text, number, amount, title, heading, guide):
         wb.add_named_style(style)
 
 
 def _cell_style(column: L.Column) -> str:
     if column.kind in (L.INTEGER, L.TIME_VALUE):
         return "kb 数字"
+    if column.kind == L.NUMBER:
+        return "kb 金额"
     return "kb 文本" if column.one_line else "kb 长文本"
 
 
@@ -105,6 +108,10 @@ def _validation(column: L.Column, records_range: str) -> DataValidation | None:
         low, high = column.spec.get("minimum", 0), column.spec.get("maximum", 1_000_000_000)
         return DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
                               errorStyle="stop", errorTitle="应为整数", error=f"请填写 {low} 到 {high} 之间的整数", **common)
+    if column.kind == L.NUMBER:
+        low, high = column.spec.get("minimum", 0), column.spec.get("maximum", 1_000_000_000)
+        return DataValidation(type="decimal", operator="between", formula1=str(low), formula2=str(high),
+                              errorStyle="stop", errorTitle="应为数字", error=f"请填写 {low} 到 {high} 之间的数字", **common)
     if prompt:
         return DataValidation(type=None, **common)
     return None
@@ -124,7 +131,7 @@ def _write_sheet(ws, sheet: L.Sheet, rows: list[list], records_range: str) -> No
             cell.comment = Comment(column.description, "kb")
         dimension = ws.column_dimensions[get_column_letter(index)]
         dimension.width = column.width
-        if column.kind not in (L.INTEGER, L.TIME_VALUE):
+        if column.kind not in (L.INTEGER, L.TIME_VALUE, L.NUMBER):
             dimension.number_format = "@"  # rows the clerk adds are text too: 0012 stays 0012
     styles = [_cell_style(c) for c in columns]
     for number, values in enumerate(rows, 2):
@@ -197,7 +204,12 @@ def _guide_sheet(wb: Workbook, lay: L.Layout, edition_name: str, count: int) -> 
         "红色表头的列必填（可选的整组信息，如办理统计，填了其中一项就要填全）；蓝色表头的列可以留空。选中单元格时会显示这一列的说明。",
         f"有下拉箭头的列只能从列表中选择。领域、难办类型、共性成因、法律依据编号的可选值见“{L.CHOICES_SHEET}”工作表"
         "（它由登记表生成，改它不会改登记表）。",
-        "时限：填数字，并在右边“时限单位”中选工作日、自然日或小时；当场办结的，只在“时限单位”中选“即办”，数字留空。",
+        "时限：填数字，并在右边“时限单位”中选工作日、自然日或小时；当场办结的，只在“时限单位”中选“即办”，数字和这个时限的其余几列留空。"
+        "“时限性质”选法定或承诺：法定的在“时限依据”写规定这个数的条款（写作“法律编号 条款号”，几条之间用“；”隔开，"
+        "如 xingzheng-xuke-fa 第四十二条第一款；minfadian 第二百零一条），承诺的可在“承诺文件”写明出处。"
+        "“事项”工作表有两个时限：承诺时限（时限单位、时限性质……）和法定办结时限（法定办结时限单位、法定办结时限性质……）。",
+        "收费：不收费的，在“事项”工作表的“收费”一列选“不收费”；收费的，这一列留空，在“收费项目”工作表逐项填写"
+        "（收费依据条款填在“收费依据条款”工作表，用“收费项目序号”对应）。两处都填是错误。",
         "日期一律写成 2025-04-16 这样的文本（单元格已设为文本格式，请不要改成日期格式）；个案的年月写成 2025-03。",
         "不要合并单元格，不要写公式（粘贴时用“选择性粘贴 → 数值”），不要隐藏、删除或改名工作表，不要修改表头。",
         "单元格前后不要留空格；标题、名称、编号这类短内容不要换行，较长的说明文字可以用 Alt+Enter 换行。",

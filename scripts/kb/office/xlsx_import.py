@@ -175,6 +175,8 @@ def plan_import(root: Path, workbook_path: Path, update: bool = False, display: 
     for problem in sort_problems(workbook_problems):
         where = cells.ref(problem.line)
         record = by_line_record.get(problem.line)
+        if record is not None and _about_refused(problem, record):
+            continue
         message = display_re.sub(cell_text, problem.message)
         if record is not None:
             path = _parse_path(problem.field)
@@ -245,6 +247,15 @@ def plan_import(root: Path, workbook_path: Path, update: bool = False, display: 
                                    or k not in record.data and k in existing.data]
         plan.changes.append(change)
     return plan
+
+
+def _about_refused(problem: Problem, record: Record) -> bool:
+    """A rule about an item that names a field of it whose cell was refused (``materials[0]``: "须写明
+    required") says again what the cell's own problem said (the value is missing because it was refused)."""
+    path = _parse_path(problem.field)
+    return path is not None and any(
+        refused[:-1] == path and isinstance(refused[-1], str) and refused[-1] in problem.message
+        for refused in record.refused)
 
 
 def _stale(book: Workbook, rid: str, existing: Document) -> str:

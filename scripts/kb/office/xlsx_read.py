@@ -224,13 +224,18 @@ def read_cell(column: L.Column, value: Any) -> Any:
         return _read_text(column, value)
     if kind in (L.INTEGER, L.TIME_VALUE):
         return _read_integer(column, value)
+    if kind == L.NUMBER:
+        return _read_number(column, value)
+    if kind == L.JOINED:
+        return _read_joined(column, value)
     if kind == L.DATE:
         return _read_date(column, value)
-    return _read_choice(column, value)  # CHOICE, TIME_UNIT, BOOLEAN
+    return _read_choice(column, value)  # CHOICE, TIME_UNIT, BOOLEAN, CONST
 
 
 def _kind_name(column: L.Column) -> str:
-    return {L.TEXT: "文本", L.INTEGER: "整数", L.TIME_VALUE: "整数", L.DATE: "日期"}.get(column.kind, "选项")
+    return {L.TEXT: "文本", L.JOINED: "文本", L.INTEGER: "整数", L.TIME_VALUE: "整数", L.NUMBER: "数字",
+            L.DATE: "日期"}.get(column.kind, "选项")
 
 
 def _read_text(column: L.Column, value: Any) -> str:
@@ -278,6 +283,43 @@ def _read_integer(column: L.Column, value: Any) -> Any:
             raise _Refused(f"“{value}”请在“时限单位”一列选择，这一列留空")
         return value  # the schema says "应为整数，实际为文本“五”"
     raise _Refused(f"无法识别的单元格内容（{type(value).__name__}）")
+
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def _read_number(column: L.Column, value: Any) -> Any:
+    """A number (an amount: 80, 0.5); a number typed as text is read as the number it shows."""
+    if isinstance(value, bool):
+        raise _Refused(f"应为数字，单元格里是逻辑值 {'TRUE' if value else 'FALSE'}")
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _Refused(f"应为数字，单元格里是 {value}")
+        return value
+    if isinstance(value, (datetime, date)):
+        shown = _as_date(value) or value.isoformat(sep=" ")
+        raise _Refused(f"应为数字，Excel 把这里的内容当成了日期 {shown}：请把单元格设为“常规”格式后重新输入数字")
+    if isinstance(value, str):
+        problem = _stray_space(value, True)
+        if problem:
+            raise _Refused(problem)
+        if _full_width(value) and _DECIMAL.fullmatch(normalise(value)):
+            raise _Refused(f"“{value}”是全角数字，请改为半角数字 {normalise(value)}")
+        if _DECIMAL.fullmatch(value) and len(value) < 16:
+            return int(value) if _SIGNED_INT.fullmatch(value) else float(value)
+        if value.endswith("元") and _DECIMAL.fullmatch(value[:-1]):
+            raise _Refused(f"“{value}”：这一列只写数字 {value[:-1]}，单位写在“计费单位”一列")
+        return value  # the schema says "应为数字，实际为文本"
+    raise _Refused(f"无法识别的单元格内容（{type(value).__name__}）")
+
+
+def _read_joined(column: L.Column, value: Any) -> list:
+    """Several short texts in one cell (a time limit's 时限依据), separated by "；"."""
+    text = _read_text(column, value)
+    parts = [p.strip() for p in re.split(f"[{L.SEPARATORS}]", text.strip())]
+    if any(not p for p in parts):
+        raise _Refused(f"“{_shown(text)}”中有空的一项（两个“{L.JOIN}”之间或开头、末尾没有内容）：几项之间用一个“{L.JOIN}”隔开")
+    return parts
 
 
 def _read_date(column: L.Column, value: Any) -> str:
@@ -596,6 +638,8 @@ class _Reader:
             reader.merged()
             readers[sheet.name] = (reader, ok)
         records_reader, ok = readers[L.RECORDS_SHEET]
+        self.records_reader = records_reader
+        self.conflicted: set = set()  # (编号, sheet) of lists not read because their constant was filled too
         if not ok:
             return
         ids_seen: dict[str, int] = {}
@@ -651,8 +695,8 @@ class _Reader:
             for depth in range(len(prefix) + 1, len(path) + 1):
                 record.cells.setdefault(path[:depth], where)
             value = values.get(column)
-            if column.kind in (L.TIME_VALUE, L.TIME_UNIT):
-                times.setdefault(column.path[:-1], {})[column.kind] = (column, value, where)
+            if column.limit is not None:
+                times.setdefault(column.limit, {})[column] = (value, where)
                 continue
             if isinstance(value, _Refused):
                 self._refuse(reader, record, path, value, number, column)
@@ -671,32 +715,37 @@ class _Reader:
 
     def _time_limit(self, reader, record: Record, path: tuple, local: tuple, parts: dict, number: int,
                     item: dict) -> None:
-        value_column, value, value_where = parts[L.TIME_VALUE]
-        unit_column, unit, unit_where = parts[L.TIME_UNIT]
-        record.cells[path] = unit_where
+        """The cells of one time limit (value, unit, 时限性质, 时限依据, 承诺文件) into 即办 or a mapping."""
+        unit_column = next(c for c in parts if c.kind == L.TIME_UNIT)
+        record.cells[path] = parts[unit_column][1]
+        inner = {column: column.path[len(local):] for column in parts}  # where each part sits in the limit
         bad = False
-        for column, cell_value in ((value_column, value), (unit_column, unit)):
+        for column, (cell_value, where) in parts.items():
             if isinstance(cell_value, _Refused):
-                self._refuse(reader, record, path + column.path[-1:], cell_value, number, column)
+                self._refuse(reader, record, path + inner[column], cell_value, number, column)
                 bad = True
+            elif column.kind == L.JOINED and cell_value is not None:
+                for index in range(len(cell_value)):
+                    record.cells[path + inner[column] + (index,)] = where
         if bad:
             record.refused.add(path)
             return
-        if value is None and unit is None:
+        filled = {column: v for column, (v, _) in parts.items() if v is not None}
+        if not filled:
             return
-        if unit == unit_column.const:
-            if value is not None:
+        if filled.get(unit_column) == unit_column.const:
+            others = [column for column in filled if column is not unit_column]
+            if others:
                 record.refused.add(path)
-                reader.report(number, self._col(reader, value_column), format_path(path + value_column.path[-1:]),
-                              f"时限单位选了“{unit_column.const}”，这一列应留空")
+                for column in others:
+                    reader.report(number, self._col(reader, column), format_path(path + inner[column]),
+                                  f"{unit_column.header}选了“{unit_column.const}”，这一列应留空")
                 return
             _set(item, local, unit_column.const)
             return
-        whole = {}
-        if value is not None:
-            whole[value_column.path[-1]] = value
-        if unit is not None:
-            whole[unit_column.path[-1]] = unit
+        whole: dict = {}
+        for column, value in filled.items():  # in the schema's order, as the columns are
+            _set(whole, inner[column], value)
         _set(item, local, whole)
 
     def _list(self, reader: _SheetReader, by_id: dict, steps: dict) -> None:
@@ -720,6 +769,8 @@ class _Reader:
                 self.unknown.setdefault(rid, []).append((reader, number, key_col))
                 continue
             parent_no = None
+            if sheet.nested and (rid, sheet.parent) in self.conflicted:
+                continue  # its parent rows are reported with the constant they clash with
             if sheet.nested:
                 parent_column = sheet.keys[1]
                 parent_no = values.pop(parent_column, None)
@@ -739,6 +790,21 @@ class _Reader:
         for (rid, parent_no), rows_ in groups.items():
             self._items(reader, by_id[rid], parent_no, rows_, steps, index_col)
 
+    def _both(self, reader, record: Record, path: tuple, const: str, rows_: list) -> None:
+        """A field that is a constant or a list, filled both ways: one problem at the constant's cell."""
+        where = record.cells[path]
+        sheet, cell = where.split("!", 1)
+        column = next(c for c in self.lay.records.columns if c.path == path)
+        first = reader.where(rows_[0][0], self._col(reader, reader.sheet.keys[0]))
+        rows_text = "、".join(str(n) for n, _, _ in rows_[:5]) + ("等" if len(rows_) > 5 else "")
+        record.refused.add(path)
+        self.conflicted.add((record.id, reader.sheet.name))
+        self.book.problem(where, format_path(path), (
+            f"“{column.header}”填了“{const}”，“{reader.sheet.name}”工作表又为这条记录列了{reader.sheet.item_label}"
+            f"（第 {rows_text} 行，{first}）：两处只能填一处——是“{const}”的，删去“{reader.sheet.name}”中这些行；"
+            f"不是的，清空 {cell} 这个单元格"),
+            (self.book.sheet_order.get(sheet, 0), record.row, self._col(self.records_reader, column)))
+
     def _items(self, reader, record: Record, parent_no, rows_: list, steps: dict, index_col) -> None:
         sheet = reader.sheet
         if sheet.nested:
@@ -753,6 +819,9 @@ class _Reader:
             for part in path[:-1]:
                 container = container.setdefault(part, {})
             name = path[-1]
+            if isinstance(container.get(name), str):  # the constant of "a constant or a list" (收费: 不收费)
+                self._both(reader, record, path, container[name], rows_)
+                return
         record.lists[path] = sheet.name
         first_where = reader.where(rows_[0][0], self._col(reader, sheet.keys[0]))
         record.cells.setdefault(path, first_where)

@@ -5,6 +5,9 @@ the same data: every file is parsed again before it is written, and a text that
 a reader would take for a number, a boolean or null (``0012``, ``true``,
 ``1e5``) is quoted. Dates stay unquoted, as in hand-written records.
 
+Short collections inside a list item — a mapping of whole numbers, a list of ids — are written in
+flow style, as people write them: ``copies: {original: 1, copy: 0}``, ``situations: [weituo]``.
+
 Field order: the order of ``templates/record.yml.j2`` (which ``kb new`` uses),
 with the schema's optional fields slotted in after their schema predecessor; a
 record that already has a file keeps that file's order and its leading comment
@@ -156,13 +159,32 @@ def _scalar(value: Any) -> str:
     return value if _plain(value) else _quoted(value)
 
 
-def _node(prefix: str, value: Any, indent: int) -> list[str]:
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _flow(value: Any, path: tuple) -> str | None:
+    """The flow form (``{original: 1, copy: 0}``, ``[huanling, buling]``) of a short collection inside a list
+    item, as records write a material's copies and the situations an item applies to; None otherwise."""
+    if not any(isinstance(p, int) for p in path):
+        return None
+    if isinstance(value, dict) and value and all(type(v) is int for v in value.values()) \
+            and all(isinstance(k, str) and _ID.match(k) and _plain(k) for k in value):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    if isinstance(value, list) and value and all(isinstance(v, str) and _ID.match(v) and _plain(v) for v in value):
+        return "[" + ", ".join(value) + "]"
+    return None
+
+
+def _node(prefix: str, value: Any, indent: int, path: tuple = ()) -> list[str]:
     """``prefix`` ("key:" or "-") followed by ``value``, nested lines indented by ``indent``."""
     pad = " " * indent
+    flow = _flow(value, path)
+    if flow:
+        return [f"{prefix} {flow}"]
     if isinstance(value, dict) and value:
-        return [prefix] + _mapping(value, indent)
+        return [prefix] + _mapping(value, indent, path)
     if isinstance(value, list) and value:
-        return [prefix] + _sequence(value, indent)
+        return [prefix] + _sequence(value, indent, path)
     if isinstance(value, (dict, list)):
         return [f"{prefix} {{}}" if isinstance(value, dict) else f"{prefix} []"]
     block = _literal(value) if isinstance(value, str) else None
@@ -171,25 +193,25 @@ def _node(prefix: str, value: Any, indent: int) -> list[str]:
     return [f"{prefix} {_scalar(value)}"]
 
 
-def _mapping(data: dict, indent: int) -> list[str]:
+def _mapping(data: dict, indent: int, path: tuple = ()) -> list[str]:
     pad = " " * indent
     lines = []
     for key, value in data.items():
-        node = _node(f"{pad}{_scalar(key)}:", value, indent + 2)
+        node = _node(f"{pad}{_scalar(key)}:", value, indent + 2, path + (key,))
         lines += node
     return lines
 
 
-def _sequence(items: list, indent: int) -> list[str]:
+def _sequence(items: list, indent: int, path: tuple = ()) -> list[str]:
     """Items as "- ..." at ``indent``; a mapping item starts on the dash's line, as records are written."""
     pad = " " * indent
     lines = []
-    for item in items:
+    for index, item in enumerate(items):
         if isinstance(item, dict) and item:
-            inner = _mapping(item, indent + 2)
+            inner = _mapping(item, indent + 2, path + (index,))
             lines += [f"{pad}- {inner[0][indent + 2:]}"] + inner[1:]
         else:
-            lines += _node(f"{pad}-", item, indent + 2)
+            lines += _node(f"{pad}-", item, indent + 2, path + (index,))
     return lines
 
 
