@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, make_project, mkdocs_build
+from conftest import FIXTURES, ROOT, make_project, mkdocs_build
 from kb.counter import cardversion
 from kb.counter.cardversion import ALPHABET, SECTIONS, check_character, normalise, version, well_formed
 from kb.site.edition import Edition
@@ -13,6 +13,18 @@ from kb.knowledge import load_knowledge_base
 
 KB = load_knowledge_base(FIXTURES / "kb").kb
 VIEW = Edition("internal", KB).by_id["sample-home-visit"]
+
+
+def printed_version(view: dict, internal: bool) -> cardversion.CardVersion:
+    """The code a built site prints: the card as printed, its service merged over mkdocs.yml's extra.kb.centre."""
+    import yaml
+
+    from kb.site.pages import SiteBuilder, SiteSettings, centre_setting
+
+    options = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["kb"]
+    centre = centre_setting(options, {"name": "政务服务中心"})[0]
+    builder = SiteBuilder(Edition("internal" if internal else "public", KB), SiteSettings(centre=centre))
+    return version(builder.card_view(view), internal)
 
 
 def test_one_pair_of_characters_per_section_and_a_check_character():
@@ -145,7 +157,7 @@ def test_the_card_prints_its_code_and_the_check_page_confirms_it(built):
     project, _, chromium = built
     with visit(chromium, project / "site", "cards/sample-home-visit/") as page:
         code = page.page.get_attribute("[data-kb-version]", "data-kb-version")
-        assert code == version(Edition("public", KB).by_id["sample-home-visit"], False).code
+        assert code == printed_version(Edition("public", KB).by_id["sample-home-visit"], False).code
         assert f"版本码 {code[:5]}-{code[5:10]}-{code[10:]}" in page.page.inner_text(".kb-card__foot")
         text = answer(page, f"cards/check/?id=sample-home-visit&v={code}")
         assert text.startswith("现行") and "2026-11-01" in text
@@ -169,9 +181,9 @@ def test_every_verdict_of_the_check_page(built, edition):
     project, _, chromium = built
     internal = edition == "internal"
     view = Edition(edition, KB).by_id["sample-home-visit"]
-    current = version(view, internal).code
-    public_code = version(Edition("public", KB).by_id["sample-home-visit"], False).code
-    internal_code = version(Edition("internal", KB).by_id["sample-home-visit"], True).code
+    current = printed_version(view, internal).code
+    public_code = printed_version(Edition("public", KB).by_id["sample-home-visit"], False).code
+    internal_code = printed_version(Edition("internal", KB).by_id["sample-home-visit"], True).code
     steps = current[4:6]
     with visit(chromium, project / ("site-internal" if internal else "site"), None) as page:
         def check(code: str) -> str:
@@ -204,7 +216,7 @@ def test_every_verdict_of_the_check_page(built, edition):
               if (!v.mistyped) out.push([i, ch, v]);
             }
             return out;
-        }""", [current, ALPHABET, [list(s) for s in version(view, internal).sections]])
+        }""", [current, ALPHABET, [list(s) for s in printed_version(view, internal).sections]])
         assert mistyped == []
 
         # printed before the check character existed: verified as before
@@ -230,7 +242,7 @@ def test_every_verdict_of_the_check_page(built, edition):
 
         assert "没有找到" in answer(page, f"cards/check/?id=no-such-card&v={current}")
         assert "编号应为" in answer(page, "cards/check/?id=../../etc&v=ABC")
-        draft = version(Edition("internal", KB).by_id["sample-draft"], True).code
+        draft = printed_version(Edition("internal", KB).by_id["sample-draft"], True).code
         text = answer(page, f"cards/check/?id=sample-draft&v={draft}")
         assert text.startswith("现行") if internal else "没有找到" in text  # drafts are not public
         assert page.foreign_requests() == []
@@ -242,7 +254,7 @@ def test_the_page_computes_the_check_character_as_python_does(built):
 
     project, _, chromium = built
     bodies = ["", "0", "Z", "ZZZZZZZZZZZZ", "0123456789", "ABCDEFGHJKMN", "PQRSTVWXYZ01"]
-    bodies += [version(Edition(e, KB).by_id[i], e == "internal").code[:-1]
+    bodies += [printed_version(Edition(e, KB).by_id[i], e == "internal").code[:-1]
                for e in ("public", "internal") for i in ("sample-home-visit", "sample-draft") if i in Edition(e, KB).by_id]
     with visit(chromium, project / "site", "cards/check/") as page:
         assert page.page.evaluate("bs => bs.map(window.kbCardCheck.checkCharacter)", bodies) == [
@@ -254,7 +266,7 @@ def test_the_form_works_by_keyboard_and_sends_nothing(built):
     from browser import visit
 
     project, _, chromium = built
-    code = version(Edition("public", KB).by_id["sample-home-visit"], False).code
+    code = printed_version(Edition("public", KB).by_id["sample-home-visit"], False).code
     with visit(chromium, project / "site", "cards/check/") as page:
         p = page.page
         p.focus("#kb-check-id")
