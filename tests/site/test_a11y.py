@@ -45,11 +45,12 @@ BODY_TEXT_JS = """(root) => {
 
 #: What a reader clicks outside running text: header, navigation, buttons, form fields (the deadline panel's
 #: day, the card check's fields, the notice's date), the print bar, and the notice's ticks (a tick's label
-#: answers a click as the box does: the line is the target).
+#: answers a click as the box does: the line is the target; so does the label around a situation's radio).
 TARGETS = ("[data-kb-care-toggle], .md-header__button:not([hidden]), .md-header .md-option:checked + label, "
            ".md-search__input, .md-nav__link, .md-typeset .md-button, .md-footer__link, .kb-print__bar a, "
-           ".kb-print__bar button, .md-typeset input, .kb-print input[type=date], "
-           ".kb-print input[type=checkbox] + label, .md-typeset__scrollwrap[tabindex]")
+           ".kb-print__bar button, .md-typeset input:not([type=radio]), .kb-print input[type=date], "
+           ".kb-print input[type=checkbox] + label, label:has(> input[type=radio]), [data-kb-situation-all], "
+           ".md-typeset__scrollwrap[tabindex]")
 TARGETS_JS = """(sel) => Array.from(document.querySelectorAll(sel)).filter(el => {
     const r = el.getBoundingClientRect(), s = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('[hidden]');
