@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import statistics
 import subprocess
 from datetime import date
 

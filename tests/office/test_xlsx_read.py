@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from kb.office import xlsx_read
+from kb.office import xlsx_file
 from office_util import export, knowledge_base, problems, registry_copy
 
 
@@ -127,7 +127,7 @@ def test_bad_workbook_is_named_by_cell(case, good, tmp_path):
 
 def _ole(*streams: str) -> bytes:
     """The start of an OLE compound file naming ``streams`` (what the reader looks at: its signature and names)."""
-    return xlsx_read._OLE_MAGIC + bytes(504) + b"".join(s.encode("utf-16-le") + bytes(64 - 2 * len(s)) for s in streams)
+    return xlsx_file._OLE_MAGIC + bytes(504) + b"".join(s.encode("utf-16-le") + bytes(64 - 2 * len(s)) for s in streams)
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -206,7 +206,7 @@ def test_over_10_mb_is_not_read(good, tmp_path):
 
 def test_a_zip_bomb_is_not_unpacked(good, tmp_path, monkeypatch):
     workbook, empty = good
-    monkeypatch.setattr(xlsx_read, "MAX_UNPACKED", 1000)
+    monkeypatch.setattr(xlsx_file, "MAX_UNPACKED", 1000)
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(_zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"0" * 5000}))
     assert problems(empty, bad) == ["bad.xlsx: (文件): 解压后过大（5,011 字节，上限 1,000 字节），不予读取"]

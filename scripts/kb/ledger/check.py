@@ -24,7 +24,7 @@ from datetime import date, datetime, time
 
 from openpyxl.utils.datetime import from_excel
 
-from ..office.xlsx_read import CellProblem
+from ..office.cells import CellProblem
 from ..records.privacy import personal_data
 from ..records.schema import date_problem
 from .table import Table

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from ..office.xlsx_read import CellProblem, _file_problem
+from ..office.cells import CellProblem
+from ..office.xlsx_file import _file_problem
 from ..records.report import WHOLE_FILE
 
 SHEET = "台账"

@@ -29,7 +29,8 @@ from ..records.validate import check_sources
 from . import baseline
 from . import layout as L
 from . import yaml_write
-from .xlsx_read import CellProblem, Record, Workbook, read_workbook
+from .cells import CellProblem
+from .xlsx_read import Record, Workbook, read_workbook
 
 
 class _WorkbookDocument(Document):
