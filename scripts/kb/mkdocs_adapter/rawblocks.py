@@ -103,6 +103,43 @@ HIDE, KEEP = "hide", "keep"
 
 
 def _raw_block(chunk: str) -> str | None:
+    """HIDE when Markdown would store ``chunk`` as raw HTML blocks only: one block, or several
+    blocks one after another, each starting a line where the one before ended its line (Markdown
+    puts them out one per line, as they are: the same as one block of the whole chunk);
+    KEEP for such blocks that name an anchor (MkDocs must see it); else None."""
+    kinds = []
+    start = 0
+    while True:
+        end = _block_end(chunk, start)
+        if end is None:
+            return None
+        kinds.append(_one_block(chunk[start:end]))
+        if kinds[-1] is None:
+            return None
+        if end == len(chunk):
+            return KEEP if KEEP in kinds else HIDE
+        if chunk[end] != "\n":
+            return None
+        start = end + 1
+
+
+def _block_end(chunk: str, start: int) -> int | None:
+    """Where the block-level element that starts at ``start`` closes (just after its end tag)."""
+    match = _START.match(chunk, start)
+    if not match or match.group(1) not in _BLOCK_TAGS:
+        return None
+    tag = match.group(1)
+    depth = 0
+    pattern = _DEPTH.get(tag) or _DEPTH.setdefault(tag, re.compile(rf"<(/?){tag}(?=[\s>/])"))
+    for m in pattern.finditer(chunk, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            end = chunk.find(">", m.end())
+            return None if end < 0 else end + 1
+    return None
+
+
+def _one_block(chunk: str) -> str | None:
     """HIDE when Markdown would store ``chunk`` as exactly one raw HTML block;
     KEEP for such a block that names an anchor (MkDocs must see it); else None."""
     match = _START.match(chunk)
