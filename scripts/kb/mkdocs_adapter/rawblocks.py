@@ -15,8 +15,9 @@ the same (tests/test_rawblocks.py compares the two on every generated page).
 A block is hidden only when it is certain to be one raw block to Markdown: it
 sits between blank lines, starts at the first column with a block-level tag and
 ends with that tag's own end tag, and holds no comment, script, style or
-preformatted text. Such a block with an ``id``/``name`` attribute stays in
-place (MkDocs collects those as link anchors). If any other chunk of the page
+preformatted text. Such a block with an ``id`` attribute, or a ``name`` on an
+``<a>``, stays in place (MkDocs collects those as link anchors). Block elements one
+per line, with no blank line between them, count as one block. If any other chunk of the page
 starts with a tag, the page is left entirely to Markdown.
 """
 
@@ -30,7 +31,9 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 _BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS) - {"hr", "pre", "script", "style", "textarea"}
 _START = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
 _LINE_TAG = re.compile(r"^ {0,3}<[A-Za-z!?/]", re.M)
-_ANCHOR = re.compile(r"\s(?:id|name)\s*=", re.I)
+#: What MkDocs collects as a link anchor: an ``id`` on any element, a ``name`` on ``<a>`` (a radio button's
+#: ``name`` is not one).
+_ANCHOR = re.compile(r"\sid\s*=|<a\s[^>]*\sname\s*=", re.I)
 _CHUNKS = re.compile(r"(\n{2,})")
 _BLANKISH = re.compile(r"^ +$", re.M)
 _DEPTH: dict[str, re.Pattern] = {}
