@@ -36,7 +36,7 @@ from mkdocs.structure.files import File, InclusionLevel
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from kb import clock  # noqa: E402
-from kb.mkdocs_adapter import navcache, plugins  # noqa: E402
+from kb.mkdocs_adapter import navcache, phases, plugins  # noqa: E402
 from kb.site import palette  # noqa: E402
 from kb.records import report  # noqa: E402
 from kb.mkdocs_adapter.preview import current as preview  # noqa: E402
@@ -114,6 +114,7 @@ def _settings(config) -> tuple[str, SiteSettings]:
 
 @event_priority(-100)
 def on_config(config):
+    phases.mark("config")
     root = Path(config.config_file_path).resolve().parent
     try:
         config.theme["palette"] = palette.with_toggle(config.theme["palette"] if "palette" in config.theme else None)
@@ -193,6 +194,7 @@ def on_config(config):
 
 
 def on_files(files, config):
+    phases.mark("files")
     builder = state.builder
     if not builder.edition.internal:
         for file in list(files):
@@ -200,7 +202,7 @@ def on_files(files, config):
                 files.remove(file)
     dated = plugins.dates_from_history(config)
     tags_listing = plugins.needs_tags_listing(config, files)  # looks at the hand-written pages only
-    for page in builder.pages():
+    for page in builder.pages(share=not preview.serving):  # on both cores (kb/records/parallel.py)
         if files.get_file_from_path(page.src) is not None:
             if preview.serving:
                 preview.record_page(page.src, None)
@@ -217,6 +219,7 @@ def on_files(files, config):
     if tags_listing:
         files.append(File.generated(config, plugins.TAGS_SRC, content=plugins.TAGS_LISTING,
                                     inclusion=InclusionLevel.NOT_IN_NAV))
+    phases.mark("files_end")
     return files
 
 
@@ -282,6 +285,7 @@ def on_post_template(output_content, template_name, config):
 
 @event_priority(-100)
 def on_post_build(config):
+    phases.mark("search")
     if state.inline:
         log.warning(
             f"{len(state.inline)} 个页面含内联脚本（如 {state.inline[0]}），内容安全策略会阻止它们运行；"
@@ -296,6 +300,8 @@ def on_post_build(config):
         _swap(config.site_dir, state.final_site_dir)
         config.site_dir = state.final_site_dir
         state.final_site_dir = None
+    phases.mark("end")
+    phases.write()
 
 
 def on_build_error(error):

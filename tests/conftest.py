@@ -85,17 +85,18 @@ def mkdocs_build(project: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def same_build_without(tmp: Path, switch: str) -> dict[str, bytes]:
+def same_build_without(tmp: Path, switch: str, values: tuple[str, str] = ("1", "0")) -> dict[str, bytes]:
     """Build the fixture project with and without the speed-up that env ``switch`` turns off,
     in both editions and both URL styles; assert every file is the same (the search index's
-    folder name is random per build); return the files of the public build with it."""
+    folder name is random per build); return the files of the public build with it. ``values``: the
+    switch's value with the speed-up, then without it."""
     project = make_project(tmp / "project")
     with open(project / "mkdocs.internal.yml", "a", encoding="utf-8") as f:
         f.write("\nuse_directory_urls: false\n")
     public = {}
     for config in ("mkdocs.yml", "mkdocs.internal.yml"):
         sites = {}
-        for value in ("1", "0"):
+        for value in values:
             env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", switch: value}
             result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", config, "-d", f"site{value}"],
                                     cwd=project, capture_output=True, text=True, env=env)
@@ -103,9 +104,10 @@ def same_build_without(tmp: Path, switch: str) -> dict[str, bytes]:
             site = project / f"site{value}"
             sites[value] = {str(f.relative_to(site)): f.read_bytes() for f in sorted(site.rglob("*"))
                             if f.is_file() and not str(f.relative_to(site)).startswith("search/")}
-        assert sites["1"].keys() == sites["0"].keys(), config
-        assert [name for name in sites["1"] if sites["1"][name] != sites["0"][name]] == [], config
-        public = public or sites["1"]
+        on, off = (sites[value] for value in values)
+        assert on.keys() == off.keys(), config
+        assert [name for name in on if on[name] != off[name]] == [], config
+        public = public or on
     return public
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import platform
 import statistics
@@ -106,18 +107,27 @@ def measure(n: int, root: Path, workdir: Path, repeat: int = 2, progress: Callab
     progress(f"[{n}] {count} 条记录（公开版 {len(records)} 条）；写基准站 {anchor} …")
     bare_site(records, anchor)
 
-    def run(what: str, cmd: list[str], cwd: Path) -> tuple[float, int]:
-        seconds, peak, code = timed(cmd, cwd, log)
+    phase_file = base / "phases.jsonl"
+    phases: list[tuple[float, dict]] = []
+
+    def run(what: str, cmd: list[str], cwd: Path, phased: bool = False) -> tuple[float, int]:
+        env = _env(cwd)
+        if phased:  # the public build writes where its time went (kb/mkdocs_adapter/phases.py)
+            phase_file.unlink(missing_ok=True)
+            env["KB_PHASES"] = str(phase_file)
+        seconds, peak, code = timed(cmd, cwd, log, env)
         if code != 0:
             raise BenchError(f"{what} 失败（退出码 {code}），见 {log}")
         progress(f"[{n}] {what}: {seconds:.2f} s，峰值内存 {peak / 2**20:.0f} MB")
+        if phased and phase_file.exists():
+            phases.append((seconds, json.loads(phase_file.read_text(encoding="utf-8").splitlines()[-1])))
         return seconds, peak
 
     py = sys.executable
     check = [run("kb check", [py, "-m", "kb", "--root", str(project), "check"], project) for _ in range(repeat)]
     builds: dict[str, list[tuple[float, int]]] = {"public": [], "anchor": [], "internal": []}
     for _ in range(repeat):
-        builds["public"].append(run("公开版构建", [py, "-m", "mkdocs", "build", "-q"], project))
+        builds["public"].append(run("公开版构建", [py, "-m", "mkdocs", "build", "-q"], project, phased=True))
         builds["anchor"].append(run("基准站构建", [py, "-m", "mkdocs", "build", "-q"], anchor))
         builds["internal"].append(run("内部版构建", [py, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.internal.yml"], project))
 
@@ -152,6 +162,7 @@ def measure(n: int, root: Path, workdir: Path, repeat: int = 2, progress: Callab
         "check_peak_mb": max(p for _, p in check) / 2**20,
         "public_site_mb": _dir_bytes(site) / 2**20,
         "largest_pages": _largest_pages(site),
+        "public_phases": min(phases, key=lambda p: p[0])[1] if phases else {},
         "runs": {k: [round(s, 3) for s, _ in v] for k, v in {**builds, "check": check}.items()},
         "workdir": str(base),
     }

@@ -56,6 +56,12 @@ def format_summary(report: dict) -> str:
     lines = [f"机器：{m['cpu']}，{m['cores']} 核，内存 {m['ram_gb']} GB；Python {m['python']}，MkDocs {m['mkdocs']}，"
              f"Material {m['material']}；{m['date']}（每项取 {report['repeat']} 次中的最小值）", "",
              format_table(report["results"])]
+    names = {"startup": "启动", "config": "读入和检查", "files": "生成页面", "pages": "MkDocs 转换和套主题",
+             "search": "检索索引"}
+    for result in report["results"]:
+        if result.get("public_phases"):
+            lines.append(f"{result['records']} 条，公开版最快一次各阶段：" + "，".join(
+                f"{names.get(k, k)} {v:.2f} s" for k, v in result["public_phases"].items()))
     for g in report["growth"]:
         lines.append(f"{g['from']} → {g['to']} 条（×{g['records_x']:.1f}）：公开版构建 ×{g['public_x']:.2f}，"
                      f"基准站 ×{g['anchor_x']:.2f}，kb check ×{g['check_x']:.2f}")

@@ -15,8 +15,9 @@ the same (tests/test_rawblocks.py compares the two on every generated page).
 A block is hidden only when it is certain to be one raw block to Markdown: it
 sits between blank lines, starts at the first column with a block-level tag and
 ends with that tag's own end tag, and holds no comment, script, style or
-preformatted text. Such a block with an ``id``/``name`` attribute stays in
-place (MkDocs collects those as link anchors). If any other chunk of the page
+preformatted text. Such a block with an ``id`` attribute, or a ``name`` on an
+``<a>``, stays in place (MkDocs collects those as link anchors). Block elements one
+per line, with no blank line between them, count as one block. If any other chunk of the page
 starts with a tag, the page is left entirely to Markdown.
 """
 
@@ -30,7 +31,9 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 _BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS) - {"hr", "pre", "script", "style", "textarea"}
 _START = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
 _LINE_TAG = re.compile(r"^ {0,3}<[A-Za-z!?/]", re.M)
-_ANCHOR = re.compile(r"\s(?:id|name)\s*=", re.I)
+#: What MkDocs collects as a link anchor: an ``id`` on any element, a ``name`` on ``<a>`` (a radio button's
+#: ``name`` is not one).
+_ANCHOR = re.compile(r"\sid\s*=|<a\s[^>]*\sname\s*=", re.I)
 _CHUNKS = re.compile(r"(\n{2,})")
 _BLANKISH = re.compile(r"^ +$", re.M)
 _DEPTH: dict[str, re.Pattern] = {}
@@ -103,6 +106,43 @@ HIDE, KEEP = "hide", "keep"
 
 
 def _raw_block(chunk: str) -> str | None:
+    """HIDE when Markdown would store ``chunk`` as raw HTML blocks only: one block, or several
+    blocks one after another, each starting a line where the one before ended its line (Markdown
+    puts them out one per line, as they are: the same as one block of the whole chunk);
+    KEEP for such blocks that name an anchor (MkDocs must see it); else None."""
+    kinds = []
+    start = 0
+    while True:
+        end = _block_end(chunk, start)
+        if end is None:
+            return None
+        kinds.append(_one_block(chunk[start:end]))
+        if kinds[-1] is None:
+            return None
+        if end == len(chunk):
+            return KEEP if KEEP in kinds else HIDE
+        if chunk[end] != "\n":
+            return None
+        start = end + 1
+
+
+def _block_end(chunk: str, start: int) -> int | None:
+    """Where the block-level element that starts at ``start`` closes (just after its end tag)."""
+    match = _START.match(chunk, start)
+    if not match or match.group(1) not in _BLOCK_TAGS:
+        return None
+    tag = match.group(1)
+    depth = 0
+    pattern = _DEPTH.get(tag) or _DEPTH.setdefault(tag, re.compile(rf"<(/?){tag}(?=[\s>/])"))
+    for m in pattern.finditer(chunk, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            end = chunk.find(">", m.end())
+            return None if end < 0 else end + 1
+    return None
+
+
+def _one_block(chunk: str) -> str | None:
     """HIDE when Markdown would store ``chunk`` as exactly one raw HTML block;
     KEEP for such a block that names an anchor (MkDocs must see it); else None."""
     match = _START.match(chunk)

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from ..counter import calendar, cardfit, cardversion, deadline, notice
 from .. import clock, stats
 from ..law import revisions
-from ..records import schema
+from ..records import parallel, schema
 from .cases import CasesPages
 from .plan import ANY, Page, Planned, law_key, record_key, term_key
 from .edition import Edition
@@ -55,6 +55,9 @@ PRINT_VOLUME = 200
 TRAINING_PART = 50
 #: Rows per listing page (by domain, kind, cause, department; a legal source's citations).
 LISTING_PART = 500
+#: Records from which ``SiteBuilder.pages(share=True)`` shares the work between processes (a fork and
+#: sending the pages back cost more than rendering a small site).
+SHARE_FROM = 200
 
 
 @dataclass
@@ -545,10 +548,24 @@ class SiteBuilder:
             yield from self.training_pages()
         yield from self.cases.plan()
 
-    def pages(self) -> Iterator[Page]:
-        """Every generated page, rendered."""
-        for planned in self.plan():
-            yield planned.render()
+    def pages(self, share: bool = False) -> Iterator[Page]:
+        """Every generated page, rendered; ``share``: on every core (``kb.records.parallel``), same pages.
+
+        Before the work is shared, what several pages use is worked out here once (the counts, the laws'
+        states, the revision flags, every card's HTML, the cards being on three pages each), so that the
+        forked workers inherit it instead of each computing it again."""
+        if not share or parallel.jobs() <= 1 or len(self.edition.views) < SHARE_FROM and not parallel.small_too():
+            for planned in self.plan():
+                yield planned.render()
+            return
+        self._law_states, self._pending_laws, self.revision_flags, self.stats, self.by_domain  # noqa: B018
+        views = self.edition.views
+        for start, htmls in parallel.chunked(lambda a, b: (a, [self.card_html(v) for v in views[a:b]]), len(views)):
+            for view, html in zip(views[start:], htmls):
+                self._cards[id(view)] = (view, html)
+        planned = list(self.plan())
+        for part in parallel.chunked(lambda a, b: [planned[i].render() for i in range(a, b)], len(planned)):
+            yield from part
 
 
 @dataclass(frozen=True)

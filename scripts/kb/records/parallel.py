@@ -1,0 +1,102 @@
+"""Independent work on every core: ``chunked(function, count)`` calls ``function(start, stop)`` for
+consecutive slices of ``range(count)`` and returns the results in order, the slices shared between this
+process and forked workers.
+
+The workers are forks of this process made when the work starts (``concurrent.futures.ProcessPoolExecutor``
+with the ``fork`` start method): they see everything this process had computed up to then, so only the
+slice bounds go to them and only the results come back. This process works too: it takes the slices from
+the end that no worker has started (it cancels their futures), so neither side waits for the other.
+
+``function`` must only compute (no logging, no files written): a worker is a copy of this process.
+Everything runs here, in order, when there is one core, when ``$KB_JOBS`` is ``1``, when ``fork`` is not
+available, or when the work is too small to be worth a fork (``min_chunk``; ``$KB_SHARE_SMALL=1`` shares it
+anyway). ``$KB_JOBS=N`` sets the number of processes (this one included) even on one core; tests use both. Any failure in a worker, or of the pool
+itself, means the slice is computed here: the result is the same either way.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from typing import Any, Callable
+
+_work: Callable[[int, int], Any] | None = None  # what the forked workers call (set before they are forked)
+
+
+def jobs() -> int:
+    """How many processes share the work: ``$KB_JOBS``, else the cores this process may use."""
+    wanted = os.environ.get("KB_JOBS", "").strip()
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if wanted:
+        try:
+            return max(1, int(wanted))
+        except ValueError:
+            return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, cores)
+
+
+def small_too() -> bool:
+    """``$KB_SHARE_SMALL=1``: share even work too small to gain from it (tests of a small project)."""
+    return os.environ.get("KB_SHARE_SMALL") == "1"
+
+
+def _run(start: int, stop: int) -> Any:
+    return _work(start, stop)
+
+
+def _bounds(count: int, chunks: int) -> list[tuple[int, int]]:
+    size, extra = divmod(count, chunks)
+    out, start = [], 0
+    for i in range(chunks):
+        stop = start + size + (i < extra)
+        if stop > start:
+            out.append((start, stop))
+        start = stop
+    return out
+
+
+def chunked(function: Callable[[int, int], Any], count: int, *, min_chunk: int = 50,
+            per_process: int = 4) -> list[Any]:
+    """``[function(start, stop) for each slice]`` over ``range(count)``, on every core (see the module)."""
+    if small_too():
+        min_chunk = 1
+    processes = min(jobs(), max(1, count // max(1, min_chunk)))
+    if processes <= 1:
+        return [function(0, count)] if count else []
+    bounds = _bounds(count, processes * per_process)
+    global _work
+    _work = function
+    results: list[Any] = [None] * len(bounds)
+    done = [False] * len(bounds)
+    freeze = gc.get_freeze_count() == 0  # (mkdocs serve freezes what it built: leave that as it is)
+    if freeze:
+        gc.freeze()  # the forks share this process's pages: a collection there would copy them all
+    try:
+        with ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run, *b) for b in bounds]
+            for i in range(len(bounds) - 1, -1, -1):  # from the end: the workers start at the front
+                if futures[i].cancel():
+                    results[i], done[i] = function(*bounds[i]), True
+            for i, future in enumerate(futures):
+                if not done[i]:
+                    try:
+                        results[i], done[i] = future.result(), True
+                    except (CancelledError, Exception):  # noqa: BLE001 - computed here below
+                        pass
+    except Exception:  # noqa: BLE001 - no pool (no fork, no resources): everything here
+        pass
+    finally:
+        _work = None
+        if freeze:
+            gc.unfreeze()
+    for i, b in enumerate(bounds):
+        if not done[i]:
+            results[i] = function(*b)
+    return results

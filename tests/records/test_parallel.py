@@ -1,0 +1,49 @@
+"""kb.records.parallel: the work shared between processes gives what one process gives, in order."""
+
+import os
+
+from kb.records import parallel
+
+
+def test_slices_come_back_in_order_from_both_processes(monkeypatch):
+    monkeypatch.setenv("KB_JOBS", "2")
+    pids = []
+    parts = parallel.chunked(lambda a, b: (os.getpid(), list(range(a, b))), 1000, min_chunk=10)
+    pids = {pid for pid, _ in parts}
+    assert [n for _, part in parts for n in part] == list(range(1000))
+    assert len(parts) == 8 and len(pids) >= 1
+
+
+def test_one_process_when_asked_or_when_the_work_is_small(monkeypatch):
+    monkeypatch.setenv("KB_JOBS", "1")
+    assert parallel.chunked(lambda a, b: os.getpid(), 1000) == [os.getpid()]
+    monkeypatch.setenv("KB_JOBS", "2")
+    assert parallel.chunked(lambda a, b: os.getpid(), 60, min_chunk=50) == [os.getpid()]
+    assert parallel.chunked(lambda a, b: 1, 0) == []
+
+
+def test_a_failing_worker_means_the_slice_is_computed_here(monkeypatch):
+    monkeypatch.setenv("KB_JOBS", "2")
+    here = os.getpid()
+
+    def work(a, b):
+        if os.getpid() != here:
+            raise RuntimeError("a worker fails")
+        return list(range(a, b))
+
+    assert [n for part in parallel.chunked(work, 400, min_chunk=10) for n in part] == list(range(400))
+
+
+def test_reading_records_on_two_processes_gives_the_same_documents(monkeypatch):
+    from conftest import FIXTURES
+    from kb.records.load import load_sources
+
+    monkeypatch.setenv("KB_JOBS", "1")
+    one = load_sources(FIXTURES / "kb")
+    monkeypatch.setenv("KB_JOBS", "2")
+    monkeypatch.setenv("KB_SHARE_SMALL", "1")
+    two = load_sources(FIXTURES / "kb")
+    assert len(one.records) == len(two.records) > 1
+    for a, b in zip(one.records, two.records):
+        assert (a.path, a.display, a.data, a.lines, a.key_lines, a.problems, a.refused, a.strings) == \
+               (b.path, b.display, b.data, b.lines, b.key_lines, b.problems, b.refused, b.strings)
