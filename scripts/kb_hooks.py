@@ -202,7 +202,7 @@ def on_files(files, config):
                 files.remove(file)
     dated = plugins.dates_from_history(config)
     tags_listing = plugins.needs_tags_listing(config, files)  # looks at the hand-written pages only
-    for page in builder.pages(share=not preview.serving):  # on both cores (kb/records/parallel.py)
+    for page in builder.pages(share=not preview.serving):  # on both cores (kb/parallel.py)
         if files.get_file_from_path(page.src) is not None:
             if preview.serving:
                 preview.record_page(page.src, None)

@@ -19,7 +19,7 @@ KB = ROOT / "scripts" / "kb"
 
 #: Bottom first. A unit is a subpackage of ``kb`` or a module directly in it.
 LAYERS = [
-    {"clock", "render"},
+    {"clock", "render", "parallel"},
     {"records"},
     {"law"},
     {"counter"},

@@ -1,4 +1,4 @@
-"""The generated pages and the records rendered and read on two processes (kb/records/parallel.py): the same
+"""The generated pages and the records rendered and read on two processes (kb/parallel.py): the same
 site, byte for byte, as on one, in both editions and both URL styles."""
 
 from conftest import same_build_without

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from . import parallel
+from .. import parallel
 from .report import WHOLE_FILE, Problem, format_path
 
 MAX_BYTES = 1024 * 1024
@@ -543,7 +543,7 @@ def read_document(path: Path, root: Path) -> Document:
 
 
 def read_documents(paths: list[Path], root: Path) -> list[Document]:
-    """``[read_document(path, root) for path in paths]``, on every core (``kb.records.parallel``): a worker
+    """``[read_document(path, root) for path in paths]``, on every core (``kb.parallel``): a worker
     sends its documents back as ``marshal`` bytes (several times faster than pickling them)."""
     here = os.getpid()
 

@@ -21,7 +21,8 @@ from markupsafe import Markup
 from ..counter import calendar, cardfit, cardversion, deadline, notice
 from .. import clock, stats
 from ..law import revisions
-from ..records import parallel, schema
+from .. import parallel
+from ..records import schema
 from .cases import CasesPages
 from .plan import ANY, Page, Planned, law_key, record_key, term_key
 from .edition import Edition
@@ -549,7 +550,7 @@ class SiteBuilder:
         yield from self.cases.plan()
 
     def pages(self, share: bool = False) -> Iterator[Page]:
-        """Every generated page, rendered; ``share``: on every core (``kb.records.parallel``), same pages.
+        """Every generated page, rendered; ``share``: on every core (``kb.parallel``), same pages.
 
         Before the work is shared, what several pages use is worked out here once (the counts, the laws'
         states, the revision flags, every card's HTML, the cards being on three pages each), so that the

@@ -1,8 +1,8 @@
-"""kb.records.parallel: the work shared between processes gives what one process gives, in order."""
+"""kb.parallel: the work shared between processes gives what one process gives, in order."""
 
 import os
 
-from kb.records import parallel
+from kb import parallel
 
 
 def test_slices_come_back_in_order_from_both_processes(monkeypatch):
