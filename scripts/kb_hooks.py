@@ -45,9 +45,8 @@ from kb.site.edition import PUBLIC, Edition  # noqa: E402
 from kb.mkdocs_adapter.mdcache import MarkdownCache  # noqa: E402
 from kb.knowledge import load_knowledge_base  # noqa: E402
 from kb.ledger.site import LedgerError, cases_for_build  # noqa: E402
-from kb.site.pages import (INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, SiteSettings, centre_setting,  # noqa: E402
-                           check_feedback_url,
-                           unlink_internal_pages)
+from kb.site.pages import INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, unlink_internal_pages  # noqa: E402
+from kb.site.settings import SiteSettings, centre_setting, check_feedback_url  # noqa: E402
 from kb.mkdocs_adapter.rawblocks import RawBlocks  # noqa: E402
 from kb.search.index import SearchIndexBuilder, page_text  # noqa: E402
 from kb.site.security import content_security_policy, inline_scripts  # noqa: E402

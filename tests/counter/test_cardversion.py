@@ -19,7 +19,8 @@ def printed_version(view: dict, internal: bool) -> cardversion.CardVersion:
     """The code a built site prints: the card as printed, its service merged over mkdocs.yml's extra.kb.centre."""
     import yaml
 
-    from kb.site.pages import SiteBuilder, SiteSettings, centre_setting
+    from kb.site.pages import SiteBuilder
+    from kb.site.settings import SiteSettings, centre_setting
 
     options = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["kb"]
     centre = centre_setting(options, {"name": "政务服务中心"})[0]

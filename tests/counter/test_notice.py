@@ -47,7 +47,7 @@ def test_the_centre_name_defaults_to_the_setting_in_mkdocs_yml():
 
 
 def test_the_older_centre_name_is_still_read_with_a_warning():
-    from kb.site.pages import centre_setting
+    from kb.site.settings import centre_setting
 
     centre, warning = centre_setting({"centre_name": "某县中心"}, {"name": "政务服务中心"})
     assert centre["name"] == "某县中心" and "extra.kb.centre.name" in warning

@@ -91,7 +91,7 @@ def test_print_pages_are_split_into_volumes_when_large(monkeypatch):
     # one volume: a single page and the plain link, as on a small site
     small, _ = site("internal")
     assert "cards/print/all/2/index.html" not in small and "打印全部卡片" in small["cards/index.md"]
-    monkeypatch.setattr("kb.site.pages.PRINT_VOLUME", 1)
+    monkeypatch.setattr("kb.site.print_pages.PRINT_VOLUME", 1)
     pages, _ = site("internal")
     first, second = pages["cards/print/all/index.html"], pages["cards/print/all/2/index.html"]
     assert "第 1 / 2 册" in first and 'href="2/"' in first and "上一册" not in first

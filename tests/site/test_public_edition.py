@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import make_project, mkdocs_build
-from kb.site.pages import check_feedback_url
+from kb.site.settings import check_feedback_url
 
 STAFF_PAGES = {"operators": "运维指南", "developers": "开发者指南", "benchmarks": "性能基准", "writing": "如何编写记录"}
 

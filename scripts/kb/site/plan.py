@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from .urls import part_src
+
 
 @dataclass
 class Page:
@@ -65,3 +67,28 @@ class Planned:
 
     def render(self) -> Page:
         return self.make()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One page of a list split so no page grows with the knowledge base (print volumes, training parts)."""
+
+    number: int
+    src: str
+    items: list
+    size: int
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1
+
+
+
+def split(base_src: str, items: list, size: int) -> list[Part]:
+    """Part 1 keeps ``base_src`` (the page a small site has always had); later ones are ``part_src``."""
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    return [Part(n, part_src(base_src, n), chunk, size) for n, chunk in enumerate(chunks, 1)]
