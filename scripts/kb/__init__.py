@@ -5,5 +5,5 @@ Pipeline, one module per stage: ``load`` reads YAML keeping lines,
 turns a clean knowledge base into objects, ``edition`` decides who sees what,
 ``pages`` + ``render`` produce the generated site, ``search`` builds the
 search index, ``report`` prints problems and ``cli`` is the ``kb`` command.
-The MkDocs glue lives outside the package, in ``scripts/kb_hooks.py``.
+The MkDocs glue lives in ``kb.mkdocs_adapter`` (``hooks``); ``scripts/kb_hooks.py`` only hands MkDocs its events.
 """

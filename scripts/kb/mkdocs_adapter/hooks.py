@@ -26,31 +26,28 @@ import logging
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from kb import clock  # noqa: E402
-from kb.mkdocs_adapter import navcache, phases, plugins  # noqa: E402
-from kb.site import palette  # noqa: E402
-from kb.records import report  # noqa: E402
-from kb.mkdocs_adapter.preview import current as preview  # noqa: E402
-from kb.site.offline import build_info, write_offline_files  # noqa: E402
-from kb.site.edition import PUBLIC, Edition  # noqa: E402
-from kb.mkdocs_adapter.mdcache import MarkdownCache  # noqa: E402
-from kb.knowledge import load_knowledge_base  # noqa: E402
-from kb.ledger.site import LedgerError, cases_for_build  # noqa: E402
-from kb.site.pages import INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, unlink_internal_pages  # noqa: E402
-from kb.site.settings import SiteSettings, centre_setting, check_feedback_url  # noqa: E402
-from kb.mkdocs_adapter.rawblocks import RawBlocks  # noqa: E402
-from kb.search.index import SearchIndexBuilder, page_text  # noqa: E402
-from kb.site.security import content_security_policy, inline_scripts  # noqa: E402
-from kb.site.urls import SiteUrls, percent_encoded  # noqa: E402
+from .. import clock
+from . import navcache, phases, plugins
+from ..site import palette
+from ..records import report
+from .preview import current as preview
+from ..site.offline import build_info, write_offline_files
+from ..site.edition import PUBLIC, Edition
+from .mdcache import MarkdownCache
+from ..knowledge import load_knowledge_base
+from ..ledger.site import LedgerError, cases_for_build
+from ..site.pages import INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, unlink_internal_pages
+from ..site.settings import SiteSettings, centre_setting, check_feedback_url
+from .rawblocks import RawBlocks
+from ..search.index import SearchIndexBuilder, page_text
+from ..site.security import content_security_policy, inline_scripts
+from ..site.urls import SiteUrls, percent_encoded
 
 log = logging.getLogger("mkdocs.hooks.kb")
 

@@ -289,7 +289,7 @@ class SearchIndexBuilder:
         docs = list(self._records.result() if self._records is not None else self.record_documents())
         self._record_docs = {id(view): (view, doc) for view, doc in zip(self.edition.views, docs)}
         # A hand-written page at a guide's address (docs/guides/<id>.md wins over the generated
-        # guide, see kb_hooks.on_files) is what readers get there: it is indexed, the record is not.
+        # guide, see kb.mkdocs_adapter.hooks.on_files) is what readers get there: it is indexed, the record is not.
         docs = [doc for doc in docs if doc["location"] not in self.pages]
         self._load_dictionary()
         for url, (title, text) in self.pages.items():
