@@ -28,6 +28,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import metadata
 
+from ..records.validate import _is_date  # one rule for what a date is, the records'
+
 #: The package the table is built from (pinned in pyproject.toml).
 PACKAGE = "chinesecalendar"
 #: The lunar calendar and solar terms the statutory holidays are computed from (pinned in pyproject.toml).
@@ -269,14 +271,6 @@ def _weekday(day: date) -> str:
     return "星期" + "一二三四五六日"[day.weekday()]
 
 
-def _is_date(value) -> bool:
-    if not isinstance(value, str) or len(value) != 10:
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 class _NoticeCheck:
