@@ -4,8 +4,8 @@
 
 - Debian packages (apt-get, with sudo when not root): ``chromium`` and ``fonts-noto-cjk``
   for the browser tests (tests/browser.py drives /usr/bin/chromium; browsers are never
-  downloaded), ``nginx`` for the web-server tests (tests/test_nginx.py), ``libreoffice-writer-nogui``
-  for the Word documents as an office suite lays them out (tests/test_office_docx_libreoffice.py) and ``openssl``
+  downloaded), ``nginx`` for the web-server tests (tests/deploy/test_nginx.py), ``libreoffice-writer-nogui``
+  for the Word documents as an office suite lays them out (tests/office/test_docx_libreoffice.py) and ``openssl``
   for their htpasswd file. When they cannot be installed, a Chinese message says what to
   install and the exit code is 1.
 - ``nodejs`` and ``npm`` from Debian when there is no ``node`` or ``npm`` on the PATH, then

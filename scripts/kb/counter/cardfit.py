@@ -17,7 +17,7 @@ the record (``warnings``). Nothing disappears without a word.
 The estimate lays out each entry line by line as a browser would (CJK breaks
 anywhere, ASCII words and closing marks do not), with every glyph at least as
 wide as in Noto Sans CJK SC and half an em to spare on every line; block margins
-are those of ``card.css``. ``tests/test_cardfit.py`` prints the
+are those of ``card.css``. ``tests/counter/test_cardfit.py`` prints the
 real cards in Chromium and checks that the estimate is never short of the real
 height, and not wastefully long either.
 """

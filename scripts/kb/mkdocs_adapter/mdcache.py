@@ -7,7 +7,7 @@ dozen distinct texts two thousand times. MkDocs converts in ``Page.render``; for
 whose skeleton holds nothing that depends on the page itself -- no link, image or HTML,
 which MkDocs rewrites relative to the page -- ``attach`` gives that page a ``render`` that
 takes the result of an earlier conversion of the same text: the HTML, the table of
-contents, the title found in it and the anchors. ``tests/test_mdcache.py`` compares a
+contents, the title found in it and the anchors. ``tests/mkdocs_adapter/test_mdcache.py`` compares a
 whole build with one that converts every page.
 """
 

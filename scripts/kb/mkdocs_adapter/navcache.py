@@ -7,7 +7,7 @@ third of the theme's time. The navigation of a page outside it depends on the pa
 through its links, and a relative link from folder ``D`` to a target ``T`` depends only on
 ``D``'s depth and on the part of ``D`` it shares with ``T``. So pages are grouped by
 (depth, longest leading part of ``D`` that begins some target's folder) and the group's
-navigation is drawn once (``theme/partials/nav.html``). ``tests/test_navcache.py``
+navigation is drawn once (``theme/partials/nav.html``). ``tests/mkdocs_adapter/test_navcache.py``
 compares every page with a build that draws each navigation afresh.
 """
 

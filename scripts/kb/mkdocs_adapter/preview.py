@@ -23,7 +23,7 @@ everything. So while serving, a save of records only goes this way:
    from the records' kept documents.
 
 The result is the same, byte for byte, as a clean build of the same files
-(``tests/test_preview.py`` proves it over sequences of edits).
+(``tests/mkdocs_adapter/test_preview.py`` proves it over sequences of edits).
 """
 
 from __future__ import annotations

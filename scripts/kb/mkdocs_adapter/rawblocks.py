@@ -10,7 +10,7 @@ province-sized knowledge base that is most of the build.
 paragraph placeholder; ``restore`` puts the blocks back into the HTML that
 Markdown produced. Markdown itself swaps a raw block for a placeholder
 paragraph and restores it the same way, so the page comes out byte for byte
-the same (tests/test_rawblocks.py compares the two on every generated page).
+the same (tests/mkdocs_adapter/test_rawblocks.py compares the two on every generated page).
 
 A block is hidden only when it is certain to be one raw block to Markdown: it
 sits between blank lines, starts at the first column with a block-level tag and

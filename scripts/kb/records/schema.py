@@ -132,7 +132,7 @@ def validator(name: str):
 # for the keywords our schemas use; jsonschema runs only on a record the
 # predicate rejects, and the messages still come from jsonschema alone. A
 # schema using any other keyword is never compiled (jsonschema always runs),
-# and tests/test_fuzz.py checks that both agree on thousands of random records.
+# and tests/records/test_fuzz.py checks that both agree on thousands of random records.
 
 _ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "default", "examples", "$comment"}
 _TYPE_TESTS = {
