@@ -149,30 +149,37 @@ def _read_text(column: L.Column, value: Any) -> str:
     return value
 
 
-def _read_integer(column: L.Column, value: Any) -> Any:
+def _not_a_number(value: Any, what: str, pattern: re.Pattern) -> None:
+    """What spreadsheets do to a number, refused alike for whole numbers and amounts (``what``: 整数 or 数字):
+    a logical value, a date where the number was, stray spaces, full-width digits."""
     if isinstance(value, bool):
-        raise _Refused(f"应为整数，单元格里是逻辑值 {'TRUE' if value else 'FALSE'}")
+        raise _Refused(f"应为{what}，单元格里是逻辑值 {'TRUE' if value else 'FALSE'}")
+    if isinstance(value, (datetime, date)):
+        shown = _as_date(value) or value.isoformat(sep=" ")
+        raise _Refused(f"应为{what}，Excel 把这里的内容当成了日期 {shown}：请把单元格设为“常规”格式后重新输入数字")
+    if isinstance(value, str):
+        problem = _stray_space(value, True)
+        if problem:
+            raise _Refused(problem)
+        if _full_width(value) and pattern.fullmatch(normalise(value)):
+            raise _Refused(f"“{value}”是全角数字，请改为半角数字 {normalise(value)}")
+    elif not isinstance(value, (int, float)):
+        raise _Refused(f"无法识别的单元格内容（{type(value).__name__}）")
+
+
+def _read_integer(column: L.Column, value: Any) -> Any:
+    _not_a_number(value, "整数", _SIGNED_INT)
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
         raise _Refused(f"应为整数，单元格里是 {value}")
-    if isinstance(value, (datetime, date)):
-        shown = _as_date(value) or value.isoformat(sep=" ")
-        raise _Refused(f"应为整数，Excel 把这里的内容当成了日期 {shown}：请把单元格设为“常规”格式后重新输入数字")
-    if isinstance(value, str):
-        problem = _stray_space(value, True)
-        if problem:
-            raise _Refused(problem)
-        if _full_width(value) and _SIGNED_INT.fullmatch(normalise(value)):
-            raise _Refused(f"“{value}”是全角数字，请改为半角数字 {normalise(value)}")
-        if _SIGNED_INT.fullmatch(value) and len(value) < 12:
-            return int(value)  # a number stored as text: unambiguous
-        if column.kind == L.TIME_VALUE and column.const and value == column.const:
-            raise _Refused(f"“{value}”请在“时限单位”一列选择，这一列留空")
-        return value  # the schema says "应为整数，实际为文本“五”"
-    raise _Refused(f"无法识别的单元格内容（{type(value).__name__}）")
+    if _SIGNED_INT.fullmatch(value) and len(value) < 12:
+        return int(value)  # a number stored as text: unambiguous
+    if column.kind == L.TIME_VALUE and column.const and value == column.const:
+        raise _Refused(f"“{value}”请在“时限单位”一列选择，这一列留空")
+    return value  # the schema says "应为整数，实际为文本“五”"
 
 
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -180,27 +187,16 @@ _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 def _read_number(column: L.Column, value: Any) -> Any:
     """A number (an amount: 80, 0.5); a number typed as text is read as the number it shows."""
-    if isinstance(value, bool):
-        raise _Refused(f"应为数字，单元格里是逻辑值 {'TRUE' if value else 'FALSE'}")
+    _not_a_number(value, "数字", _DECIMAL)
     if isinstance(value, (int, float)):
         if value != value or value in (float("inf"), float("-inf")):
             raise _Refused(f"应为数字，单元格里是 {value}")
         return value
-    if isinstance(value, (datetime, date)):
-        shown = _as_date(value) or value.isoformat(sep=" ")
-        raise _Refused(f"应为数字，Excel 把这里的内容当成了日期 {shown}：请把单元格设为“常规”格式后重新输入数字")
-    if isinstance(value, str):
-        problem = _stray_space(value, True)
-        if problem:
-            raise _Refused(problem)
-        if _full_width(value) and _DECIMAL.fullmatch(normalise(value)):
-            raise _Refused(f"“{value}”是全角数字，请改为半角数字 {normalise(value)}")
-        if _DECIMAL.fullmatch(value) and len(value) < 16:
-            return int(value) if _SIGNED_INT.fullmatch(value) else float(value)
-        if value.endswith("元") and _DECIMAL.fullmatch(value[:-1]):
-            raise _Refused(f"“{value}”：这一列只写数字 {value[:-1]}，单位写在“计费单位”一列")
-        return value  # the schema says "应为数字，实际为文本"
-    raise _Refused(f"无法识别的单元格内容（{type(value).__name__}）")
+    if _DECIMAL.fullmatch(value) and len(value) < 16:
+        return int(value) if _SIGNED_INT.fullmatch(value) else float(value)
+    if value.endswith("元") and _DECIMAL.fullmatch(value[:-1]):
+        raise _Refused(f"“{value}”：这一列只写数字 {value[:-1]}，单位写在“计费单位”一列")
+    return value  # the schema says "应为数字，实际为文本"
 
 
 def _read_joined(column: L.Column, value: Any) -> list:
