@@ -16,6 +16,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from .. import parallel
 from . import guide, privacy, schema
 from .citation import article_number
 from .load import Document, Sources
@@ -449,5 +450,22 @@ def check_sources(sources: Sources, cache: dict | None = None) -> list[Problem]:
     """
     checker = Checker(sources, cache)
     checker.check_registry()
+    if cache is None:
+        checker.cache = _records_checked_on_every_core(checker)
     checker.check_records()
     return checker.problems
+
+
+#: Records from which their own checks are shared between processes (a fork costs more than a few records).
+SHARE_FROM = 200
+
+
+def _records_checked_on_every_core(checker: Checker) -> dict | None:
+    """Each record's own problems (``Checker._record_problems``: they depend on it and the registry only),
+    computed on every core (``kb.parallel``) into the cache ``check_records`` reads; None for a small base."""
+    docs = checker.sources.records
+    if len(docs) < SHARE_FROM and not parallel.small_too():
+        return None
+    parts = parallel.chunked(lambda start, stop: [checker._record_problems(doc) for doc in docs[start:stop]], len(docs))
+    found = [result for part in parts for result in part]
+    return {id(doc): (doc, *result) for doc, result in zip(docs, found)}
