@@ -26,26 +26,31 @@ from .records.report import Problem, sort_problems
 #: iterable of Problem``. They run on a knowledge base the records layer found clean; any one means no model.
 ERRORS: list[Callable[..., Iterable[Problem]]] = [limits.problems, force.errors]
 
-#: Every kind of warning, in the order they are computed: ``(kb, today) -> iterable of Problem``.
+#: Every kind of warning, in the order they are computed: ``(kb, today) -> iterable of Problem``; the card's
+#: also takes the site's centre (``centre=``), whose office data every card prints.
 WARNINGS: list[Callable[..., Iterable[Problem]]] = [advisories.source_checks, advisories.awaiting_review,
                                                    force.warnings, cardfit.warnings]
 
 
-def warnings(kb, today: date) -> list[Problem]:
-    """All warnings for ``kb`` on ``today``, sorted like errors."""
-    return sort_problems([p for check in WARNINGS for p in check(kb, today)])
+def warnings(kb, today: date, centre: dict | None = None) -> list[Problem]:
+    """All warnings for ``kb`` on ``today``, sorted like errors; ``centre``: ``extra.kb.centre`` (None: none)."""
+    return sort_problems([p for check in WARNINGS
+                          for p in (check(kb, today, centre=centre) if check is cardfit.warnings else check(kb, today))])
 
 
-def load_knowledge_base(root: Path | str, today: date | str | None = None, check_cache: dict | None = None) -> Loaded:
+def load_knowledge_base(root: Path | str, today: date | str | None = None, check_cache: dict | None = None,
+                        centre: dict | None = None) -> Loaded:
     """Read, check and (when clean) model the knowledge base under ``root``, with its warnings.
 
     ``today`` (default: ``kb.clock.today()``) is the day the warnings are computed for;
-    ``check_cache``: see ``kb.records.validate.check_sources`` (kept by ``mkdocs serve`` between builds).
+    ``check_cache``: see ``kb.records.validate.check_sources`` (kept by ``mkdocs serve`` between builds);
+    ``centre``: the site's ``extra.kb.centre``, for the warnings about cards (see ``warnings``).
     """
-    return model_sources(load_sources(Path(root)), today, check_cache)
+    return model_sources(load_sources(Path(root)), today, check_cache, centre)
 
 
-def model_sources(sources: Sources, today: date | str | None = None, check_cache: dict | None = None) -> Loaded:
+def model_sources(sources: Sources, today: date | str | None = None, check_cache: dict | None = None,
+                  centre: dict | None = None) -> Loaded:
     """Check sources already read and (when clean) model them, with their warnings.
 
     Besides the records layer's checks, the counter checks the locally registered holiday notices
@@ -61,5 +66,5 @@ def model_sources(sources: Sources, today: date | str | None = None, check_cache
     errors = sort_problems([p for check in ERRORS for p in check(loaded.kb, day)])
     if errors:
         return Loaded(sources, errors, None)
-    loaded.warnings = warnings(loaded.kb, day)
+    loaded.warnings = warnings(loaded.kb, day, centre)
     return loaded

@@ -25,7 +25,9 @@ from markupsafe import Markup
 TEMPLATE_DIR = Path(str(resources.files("kb").joinpath("templates")))
 
 
-def _time_limit(value: Any) -> str:
+def time_limit_text(value: Any) -> str:
+    """A limit as people read it: ``{value: 20, unit: 工作日}`` -> ``20 个工作日``; a string (``即办``) as is.
+    Pages, cards, the notice and Word share it so a limit reads the same everywhere."""
     if isinstance(value, dict):
         number, unit = value["value"], value["unit"]
         return {"工作日": f"{number} 个工作日", "自然日": f"{number} 日（自然日）", "小时": f"{number} 小时"}[unit]
@@ -104,7 +106,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
     )
     # tojson keeps Chinese readable; it still escapes < > & ' so the value is inert anywhere.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
-    env.filters["time_limit"] = _time_limit
+    env.filters["time_limit"] = time_limit_text
     env.filters["copies"] = copies_text
     env.filters["amount"] = amount_text
     env.filters["date_parts"] = date_parts

@@ -75,6 +75,21 @@ def test_kb_check_warns_about_a_card_that_cannot_print_in_full_and_still_exits_0
     assert "内容过长" not in run_kb("--root", str(FIXTURES / "kb"), "check").stdout
 
 
+def test_kb_check_plans_cards_with_the_centres_office_data_as_the_build_prints_them(tmp_path):
+    """The centre's place, hours and phones (mkdocs.yml: extra.kb.centre) fill every card's service line, so
+    a centre whose line is long makes ``kb check`` warn about cards that fit without it."""
+    project = make_project(tmp_path / "project", docs=False)
+    assert "内容过长" not in run_kb("--root", str(project), "check").stdout
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    long_place = "政务服务中心一楼综合受理区东侧通道尽头左转第三个窗口旁边的" * 300
+    assert "\n    centre:\n" in config
+    config = config.replace("\n    centre:\n", f"\n    centre:\n      place: {long_place}\n", 1)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = run_kb("--root", str(project), "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "警告：内容过长" in result.stdout
+
+
 # -- in a browser: the real sheets ------------------------------------------------
 
 MM = 96 / 25.4

@@ -9,8 +9,10 @@ import click
 
 from .. import clock
 from ..knowledge import load_knowledge_base
+from ..ledger.project import LedgerError, kb_options, read_config
 from ..records import report
 from ..records.model import Loaded
+from ..site.settings import centre_setting
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -39,7 +41,20 @@ def load(ctx: click.Context, today: date | None = None) -> Loaded:
     root = ctx.obj["root"]
     if not (root / "solutions").is_dir():
         fail(f"在 {root} 下找不到 solutions/ 目录；请在项目根目录运行，或用 --root 指定。", EXIT_USAGE)
-    return load_knowledge_base(root, today or today_from(None))
+    return load_knowledge_base(root, today or today_from(None), centre=site_centre(root))
+
+
+def site_centre(root) -> dict | None:
+    """The centre of the site beside the records (``mkdocs.yml``: ``extra.kb.centre``), whose office data every
+    card prints — so ``kb check`` plans cards as the build does. None without a readable one: a broken site
+    configuration is the build's to report, not the records'."""
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        return None
+    try:
+        return centre_setting(kb_options(read_config(path)), {})[0]
+    except (LedgerError, ValueError):
+        return None
 
 
 def require_clean(loaded: Loaded) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..records.report import Problem
-from ..render import amount_text, copies_text
+from ..render import amount_text, copies_text, time_limit_text
 
 MM_PER_PT = 25.4 / 72
 #: The printable area of an A4 sheet with card.css's @page margins (12 mm top/bottom, 14 mm sides).
@@ -192,13 +192,6 @@ class CardPlan:
         return not self.cut
 
 
-def _time_limit(value) -> str:
-    if isinstance(value, dict):
-        return {"工作日": f"{value['value']} 个工作日", "自然日": f"{value['value']} 日（自然日）",
-                "小时": f"{value['value']} 小时"}[value["unit"]]
-    return str(value)
-
-
 def _material_lead(m: dict) -> str:
     return (m["name"] + ("（可容缺）" if m.get("required") is False else "")
             + (f"（“{m['group']}”任选其一）" if m.get("group") else ""))
@@ -282,7 +275,7 @@ def head_lines(view: dict, site_name: str, internal: bool) -> tuple[str, str, st
 def limit_text(value) -> str:
     """A limit with its kind, as the card prints it: ``20 个工作日（法定）``."""
     kind = value.get("kind") if isinstance(value, dict) else None
-    return _time_limit(value) + (f"（{kind}）" if kind else "")
+    return time_limit_text(value) + (f"（{kind}）" if kind else "")
 
 
 def fees_text(view: dict) -> str:
@@ -450,10 +443,14 @@ def plan(view: dict, *, internal: bool, site_name: str, code: str, guide_url: st
     return CardPlan(dense, secs, clipped=True, cut=_describe(secs, True))
 
 
-def warnings(kb, today, site_name: str = "工作提示知识库（内部版）") -> list[Problem]:
+def warnings(kb, today, centre: dict | None = None, site_name: str = "工作提示知识库（内部版）") -> list[Problem]:
     """One warning per record whose card (internal edition: the longest) cannot print in full
-    (one of ``kb.knowledge.WARNINGS``: printed by ``kb check`` without changing its exit code)."""
+    (one of ``kb.knowledge.WARNINGS``: printed by ``kb check`` without changing its exit code).
+
+    ``centre``: the site's ``extra.kb.centre``, whose place, hours and phones every card prints under the
+    record's own (its service line), so the card is planned as the site prints it."""
     from ..law.revisions import law_state
+    from ..records.guide import merged_service
 
     pending = {law_id: state.effective for law_id, law in kb.laws.items()
                if not (state := law_state(law, today)).in_force}
@@ -461,7 +458,8 @@ def warnings(kb, today, site_name: str = "工作提示知识库（内部版）")
     for record in kb.records:
         if record.status == "retired":
             continue
-        view = {**record.data, "legal_basis": [{**b, "law": kb.laws[b["law"]]} for b in record.data["legal_basis"]]}
+        view = {**record.data, "legal_basis": [{**b, "law": kb.laws[b["law"]]} for b in record.data["legal_basis"]],
+                "service": merged_service(record.data.get("service"), centre)}
         card = plan(view, internal=True, site_name=site_name, code=WIDEST_CODE,
                     guide_url=f"guides/{record.id}/", pending=pending)
         if card.complete:

@@ -133,7 +133,8 @@ def on_config(config):
     state.dirty = getattr(preview, "dirty", False)
     if preview.serving:
         preview.begin(config)
-    loaded = load_knowledge_base(root, settings.today, preview.check_cache if preview.serving else None)
+    loaded = load_knowledge_base(root, settings.today, preview.check_cache if preview.serving else None,
+                                 settings.centre)
     if loaded.problems:
         if preview.serving:
             preview.fail([str(p) for p in loaded.problems])

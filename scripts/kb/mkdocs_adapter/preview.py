@@ -214,7 +214,8 @@ class Preview:
         fresh = {path: read_document(Path(path), root) for path in changed}
         sources = Sources(root=old_sources.root, registry=old_sources.registry, problems=list(old_sources.problems),
                           records=[fresh.get(os.path.abspath(doc.path), doc) for doc in old_sources.records])
-        loaded = model_sources(sources, state.builder.settings.today, self.check_cache)
+        loaded = model_sources(sources, state.builder.settings.today, self.check_cache,
+                                   state.builder.settings.centre)
         live = {id(doc) for doc in sources.records}
         for key in [k for k in self.check_cache if k not in live]:
             del self.check_cache[key]

@@ -52,7 +52,7 @@ from .. import clock
 from ..law import revisions
 from ..site.edition import EDITION_NAMES, Edition
 from ..records.model import STATUS_NAMES, KnowledgeBase
-from ..render import _time_limit as time_limit_text
+from ..render import copies_text, time_limit_text
 
 #: East Asian font of each role, and the font Word/WPS should use where it is not installed.
 FONTS = {
@@ -482,10 +482,8 @@ class _Prompt:
             for n, item in enumerate(v["materials"], 1):
                 need = "" if "required" not in item else ("必需" if item["required"] else "非必需，可容缺")
                 ask = [need] if need else []
-                copies = item.get("copies") or {}
-                if copies:
-                    ask.append("，".join(f"{label} {copies[key]} 份" for key, label in (("original", "原件"), ("copy", "复印件"))
-                                        if key in copies))
+                if copies_text(item.get("copies")):
+                    ask.append(copies_text(item.get("copies")))
                 if item.get("form"):
                     ask.append(item["form"])
                 detail = [item["note"]] if item.get("note") else []

@@ -23,6 +23,20 @@ STATUTORY, COMMITTED = "法定", "承诺"
 PLACEHOLDER = re.compile(r"待补充|待填写|待完善|待核实|请填写|此处填写|TODO|TBD|FIXME|XXX|×××|（略）|\.\.\.\.\.\.等|……等", re.I)
 
 
+#: The fields of a guide's ``service`` a site's ``extra.kb.centre`` may give (DESIGN.md: the record's ``service``).
+SERVICE_FIELDS = ("place", "hours", "phone", "complaint_phone")
+
+
+def merged_service(own: dict | None, centre: dict | None) -> dict:
+    """Where and when to apply, whom to call: a record's ``service``, field by field over the centre's
+    (``extra.kb.centre``); ``online_url`` and ``visits`` are the record's alone. Pages, cards and the card
+    check all print this one merge."""
+    own, centre = own or {}, centre or {}
+    merged = {key: own.get(key, centre.get(key)) for key in SERVICE_FIELDS}
+    merged["online_url"], merged["visits"] = own.get("online_url"), own.get("visits")
+    return merged
+
+
 def _items(value: Any) -> list:
     return value if isinstance(value, list) else []
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from ..counter import calendar, deadline
 from ..law import revisions
-from .settings import SERVICE_FIELDS
+from ..records.guide import merged_service
 from .plan import Page
 from .urls import guide_src
 
@@ -48,10 +48,7 @@ class GuidePage:
 
     def service(self, view: dict) -> dict:
         """Where and when to apply, whom to call: the record's ``service``, field by field over the centre's."""
-        own = view.get("service") or {}
-        merged = {key: own.get(key, self.settings.centre.get(key)) for key in SERVICE_FIELDS}
-        merged["online_url"], merged["visits"] = own.get("online_url"), own.get("visits")
-        return merged
+        return merged_service(view.get("service"), self.settings.centre)
 
     def deadline_panel(self, view: dict) -> dict:
         """The rows of the guide's deadline panel, dated for a matter accepted on the build day.

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field as dataclass_field
 from datetime import date
 from urllib.parse import urlsplit
 
+from ..records.guide import SERVICE_FIELDS
+
 
 @dataclass
 class SiteSettings:
@@ -32,8 +34,6 @@ class SiteSettings:
     cases: dict | None = None
 
 
-#: The fields of a guide's service a site's ``extra.kb.centre`` may give (DESIGN.md: the record's ``service``).
-SERVICE_FIELDS = ("place", "hours", "phone", "complaint_phone")
 
 def centre_setting(options: dict, default: dict) -> tuple[dict, str | None]:
     """The centre from ``extra.kb`` ``options``: ``centre`` (name, place, hours, phone, complaint_phone), or the
