@@ -104,3 +104,17 @@ def test_a_hand_written_page_that_replaces_a_guide_replaces_its_entry(tmp_path):
     # the record's own words are gone with its entry (this alias is in no other text)
     terms = {term for shard in base.glob("t*.json") for term in json.loads(shard.read_text(encoding="utf-8"))}
     assert "窗口人员另行编写的说明"[:2] in terms and "瘫痪在床办身份证" not in terms
+
+
+def test_a_guides_situations_fees_result_and_items_are_searched_but_not_linked():
+    """The site's box finds a guide by what its guide says (工本费, 补领); the ledger's link leaves these out."""
+    from conftest import ROOT
+    from kb.search.index import GUIDE_FIELD
+
+    edition = Edition("internal", load_knowledge_base(ROOT).kb)
+    site = _terms(SearchIndexBuilder(edition), "idcard-home-visit")
+    link = _terms(SearchIndexBuilder(edition, omit=frozenset({GUIDE_FIELD})), "idcard-home-visit")
+    view = edition.by_id["idcard-home-visit"]
+    assert any("工本费" in fee["name"] for fee in view["fees"])
+    assert site["工本"] >= WEIGHTS[GUIDE_FIELD] and "工本" not in link  # two fees name it
+    assert set(link) < set(site)

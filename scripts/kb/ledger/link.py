@@ -2,7 +2,8 @@
 
 The 诉求摘要 is typed, as it is, into the same search the site's box runs: the index documents
 ``kb.search.index.SearchIndexBuilder`` makes for the records (titles, aliases, synonyms,
-applies_when and the rest, weighted; 繁体, variant characters and pinyin folded) and the worker's
+applies_when and the rest, weighted; 繁体, variant characters and pinyin folded; without the guide's
+situations, fees, result and items, ``GUIDE_FIELD``, which pulled cases to neighbouring classes) and the worker's
 ranking rules ported to Python (``kb.search.rank``, held to the page by a browser test). The
 records are those of the internal edition (published and draft): a ledger is internal. The
 hand-written pages of the site are not in this index (a case can belong only to a record), so
@@ -29,7 +30,7 @@ from functools import cached_property
 
 from ..records.model import KnowledgeBase
 from ..search.fold import HAN
-from ..search.index import SearchIndexBuilder
+from ..search.index import GUIDE_FIELD, SearchIndexBuilder
 from ..search import pinyin
 from ..search.rank import Ranker
 from ..site.edition import INTERNAL, Edition
@@ -63,7 +64,7 @@ class Linker:
 
     @cached_property
     def ranker(self) -> Ranker:
-        builder = SearchIndexBuilder(self.edition)
+        builder = SearchIndexBuilder(self.edition, omit=frozenset({GUIDE_FIELD}))
         docs = builder.record_documents()
         ranker = Ranker.from_documents(docs, {})
         chars = {c for term in ranker.postings if HAN.fullmatch(term) for c in term}
