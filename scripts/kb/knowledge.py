@@ -32,10 +32,12 @@ WARNINGS: list[Callable[..., Iterable[Problem]]] = [advisories.source_checks, ad
                                                    force.warnings, cardfit.warnings]
 
 
-def warnings(kb, today: date, centre: dict | None = None) -> list[Problem]:
-    """All warnings for ``kb`` on ``today``, sorted like errors; ``centre``: ``extra.kb.centre`` (None: none)."""
+def warnings(kb, today: date, centre: dict | None = None, store=None) -> list[Problem]:
+    """All warnings for ``kb`` on ``today``, sorted like errors; ``centre``: ``extra.kb.centre`` (None: none);
+    ``store``: the last run's (``kb.records.store``), where the card's plan of an unchanged record is kept."""
     return sort_problems([p for check in WARNINGS
-                          for p in (check(kb, today, centre=centre) if check is cardfit.warnings else check(kb, today))])
+                          for p in (check(kb, today, centre=centre, store=store) if check is cardfit.warnings
+                                    else check(kb, today))])
 
 
 def load_knowledge_base(root: Path | str, today: date | str | None = None, check_cache: dict | None = None,
@@ -56,6 +58,14 @@ def model_sources(sources: Sources, today: date | str | None = None, check_cache
     Besides the records layer's checks, the counter checks the locally registered holiday notices
     (``kb.counter.calendar.notice_problems``: the law's days, the package's years); any error means no model.
     """
+    try:
+        return _model_sources(sources, today, check_cache, centre)
+    finally:
+        if sources.store is not None:
+            sources.store.save()
+
+
+def _model_sources(sources: Sources, today, check_cache: dict | None, centre: dict | None) -> Loaded:
     loaded = model.model_sources(sources, check_cache)
     errors = calendar.notice_problems(sources.registry.get("holidays"))
     if errors:
@@ -66,5 +76,5 @@ def model_sources(sources: Sources, today: date | str | None = None, check_cache
     errors = sort_problems([p for check in ERRORS for p in check(loaded.kb, day)])
     if errors:
         return Loaded(sources, errors, None)
-    loaded.warnings = warnings(loaded.kb, day, centre)
+    loaded.warnings = warnings(loaded.kb, day, centre, sources.store)
     return loaded

@@ -12,7 +12,7 @@ from conftest import FIXTURES, ROOT, registry_only
 
 
 def _check(root, jobs: str) -> str:
-    env = {**os.environ, "KB_JOBS": jobs, "KB_SHARE_SMALL": "1", "PYTHONPATH": str(ROOT / "scripts")}
+    env = {**os.environ, "KB_JOBS": jobs, "KB_SHARE_SMALL": "1", "KB_CACHE": "off", "PYTHONPATH": str(ROOT / "scripts")}
     done = subprocess.run([sys.executable, "-m", "kb", "--root", str(root), "check"], capture_output=True, text=True,
                           env=env)
     assert "Traceback" not in done.stderr, done.stderr

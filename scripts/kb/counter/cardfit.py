@@ -443,32 +443,42 @@ def plan(view: dict, *, internal: bool, site_name: str, code: str, guide_url: st
     return CardPlan(dense, secs, clipped=True, cut=_describe(secs, True))
 
 
-def warnings(kb, today, centre: dict | None = None, site_name: str = "工作提示知识库（内部版）") -> list[Problem]:
+def warnings(kb, today, centre: dict | None = None, site_name: str = "工作提示知识库（内部版）",
+             store=None) -> list[Problem]:
     """One warning per record whose card (internal edition: the longest) cannot print in full
     (one of ``kb.knowledge.WARNINGS``: printed by ``kb check`` without changing its exit code).
 
     ``centre``: the site's ``extra.kb.centre``, whose place, hours and phones every card prints under the
-    record's own (its service line), so the card is planned as the site prints it."""
+    record's own (its service line), so the card is planned as the site prints it. ``store`` (``kb.records.store``):
+    the verdict for a record file, registry, laws not in force, centre and site name the last run saw is kept."""
     from ..law.revisions import law_state
     from ..records.guide import merged_service
 
     pending = {law_id: state.effective for law_id, law in kb.laws.items()
                if not (state := law_state(law, today)).in_force}
+    registry = getattr(store, "registry_key", "")
+    context = "\0".join(("cardfit", registry, repr(sorted(pending.items())), repr(sorted((centre or {}).items())),
+                          site_name))
     out = []
     for record in kb.records:
         if record.status == "retired":
             continue
-        view = {**record.data, "legal_basis": [{**b, "law": kb.laws[b["law"]]} for b in record.data["legal_basis"]],
-                "service": merged_service(record.data.get("service"), centre)}
-        card = plan(view, internal=True, site_name=site_name, code=WIDEST_CODE,
-                    guide_url=f"guides/{record.id}/", pending=pending)
-        if card.complete:
+        key = f"{record.doc.store_key}\0{context}" if store is not None and registry and record.doc.store_key else ""
+        cut = store.memo(key) if key else None
+        if cut is None:
+            view = {**record.data, "legal_basis": [{**b, "law": kb.laws[b["law"]]} for b in record.data["legal_basis"]],
+                    "service": merged_service(record.data.get("service"), centre)}
+            cut = plan(view, internal=True, site_name=site_name, code=WIDEST_CODE,
+                       guide_url=f"guides/{record.id}/", pending=pending).cut
+            if key:
+                store.remember(key, list(cut))
+        if not cut:
             continue
         blamed = max(("procedure", "applies_when", "legal_basis", "materials"),
                      key=lambda k: len(str(record.data.get(k, ""))))
         out.append(record.doc.problem(
             (blamed,),
-            f"内容过长，一页 A4 工作提示卡按最小字号也印不下全文，卡片上{'；'.join(card.cut)}"
+            f"内容过长，一页 A4 工作提示卡按最小字号也印不下全文，卡片上{'；'.join(cut)}"
             "（卡片会注明并指向完整指南）。请精简文字，或把细节移到常见问题",
         ).as_warning())
     return out

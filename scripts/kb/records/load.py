@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from .. import parallel
+from . import store
 from .report import WHOLE_FILE, Problem, format_path
 
 MAX_BYTES = 1024 * 1024
@@ -167,6 +168,7 @@ class Document:
     problems: list = field(default_factory=list)
     refused: set = field(default_factory=set)  # paths whose value the loader refused (now None)
     strings: list = field(default_factory=list)  # (path, text) of every text value, in file order
+    store_key: str = ""  # its key in the store of the last run (kb.records.store), "" when not stored
 
     @property
     def stem(self) -> str:
@@ -195,9 +197,10 @@ class Document:
 
 
 def display_path(path: Path, root: Path) -> str:
-    for base, target in ((root, path), (root.resolve(), path.resolve())):
+    """``path`` relative to ``root``, with forward slashes (resolved only when it is not plainly under it)."""
+    for relative in (lambda: path.relative_to(root), lambda: path.resolve().relative_to(root.resolve())):
         try:
-            return target.relative_to(base).as_posix()
+            return relative().as_posix()
         except ValueError:
             continue
     return path.as_posix()
@@ -542,9 +545,42 @@ def read_document(path: Path, root: Path) -> Document:
     return doc
 
 
-def read_documents(paths: list[Path], root: Path) -> list[Document]:
-    """``[read_document(path, root) for path in paths]``, on every core (``kb.parallel``): a worker
-    sends its documents back as ``marshal`` bytes (several times faster than pickling them)."""
+def _store_key(path: Path, display: str) -> str:
+    """The key of ``path`` in the store: its name and the digest of its bytes; "" for what is never stored
+    (a symbolic link, whose problems depend on where it points; a file too large to read)."""
+    try:
+        if path.is_symlink() or path.stat().st_size > MAX_BYTES:
+            return ""
+        return store.RecordStore.key(display, store.digest_of(path.read_bytes()))
+    except OSError:
+        return ""
+
+
+def read_documents(paths: list[Path], root: Path, known: store.RecordStore | None = None) -> list[Document]:
+    """``[read_document(path, root) for path in paths]``: a file whose name and bytes ``known`` (the store of
+    the last run) holds is taken from it; the others are read on every core (``kb.parallel``)."""
+    shown = [display_path(path, root) for path in paths] if known is not None else []
+    keys = [_store_key(path, display) for path, display in zip(paths, shown)] if known is not None else [""] * len(paths)
+    out: list[Document | None] = [None] * len(paths)
+    todo = []
+    for number, (path, key) in enumerate(zip(paths, keys)):
+        found = known.parsed(key) if key else None
+        if found is None:
+            todo.append(number)
+            continue
+        data, lines, key_lines, refused, strings, problems = found
+        out[number] = Document(path, shown[number], data, lines, key_lines, problems, refused, strings, key)
+    for number, doc in zip(todo, _read_on_every_core([paths[n] for n in todo], root)):
+        out[number] = doc
+        if keys[number]:
+            doc.store_key = keys[number]
+            known.remember_parsed(keys[number], doc)
+    return out
+
+
+def _read_on_every_core(paths: list[Path], root: Path) -> list[Document]:
+    """Read ``paths`` on every core (``kb.parallel``): a worker sends its documents back as ``marshal`` bytes
+    (several times faster than pickling them)."""
     here = os.getpid()
 
     def read(start: int, stop: int):
@@ -578,6 +614,8 @@ class Sources:
     records: list = field(default_factory=list)  # Documents of solutions/*.yml
     registry: dict = field(default_factory=dict)  # name -> Document
     problems: list = field(default_factory=list)  # problems not tied to one document
+    store: store.RecordStore | None = None  # what the last run read and checked (None: not kept)
+    registry_key: str = ""  # the digest of the registry's files: a record's own problems depend on them
 
     @property
     def documents(self) -> list:
@@ -589,10 +627,11 @@ def record_paths(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
 
 
-def load_sources(root: Path) -> Sources:
-    """Read the registry and every record file under ``root/solutions``."""
+def load_sources(root: Path, keep: bool = True) -> Sources:
+    """Read the registry and every record file under ``root/solutions``; ``keep``: take unchanged files from,
+    and keep what is read in, the store of the last run (``kb.records.store``; off with ``KB_CACHE=off``)."""
     root = Path(root)
-    sources = Sources(root=root)
+    sources = Sources(root=root, store=store.open_store(root) if keep else None)
     if not (root / SOLUTIONS_DIR).is_dir():
         sources.problems.append(Problem(SOLUTIONS_DIR, 1, WHOLE_FILE, f"找不到记录目录 {SOLUTIONS_DIR}/（当前目录：{root.resolve()}）"))
         return sources
@@ -608,7 +647,15 @@ def load_sources(root: Path) -> Sources:
             records.append(path)
         elif path.suffix.lower() in (".yaml", ".yml"):
             sources.problems.append(Problem(display_path(path, root), 1, WHOLE_FILE, "记录文件的扩展名应为 .yml"))
-    sources.records = read_documents(records, root)
+    sources.records = read_documents(records, root, sources.store)
+    if sources.store is not None:
+        registry_bytes = b""
+        for filename in sorted(REGISTRY_FILES.values()):
+            try:
+                registry_bytes += filename.encode() + b"\0" + (root / REGISTRY_DIR / filename).read_bytes() + b"\0"
+            except OSError:
+                registry_bytes += filename.encode() + b"\0-\0"
+        sources.registry_key = sources.store.registry_key = store.digest_of(registry_bytes)
     registry = (root / REGISTRY_DIR).resolve()
     for folder in sorted((root / SOLUTIONS_DIR).iterdir()):
         if folder.is_dir() and not folder.name.startswith(".") and folder.resolve() != registry:

@@ -128,7 +128,10 @@ def load_knowledge_base(root: Path | str, check_cache: dict | None = None) -> Lo
     the records layer itself needs, e.g. ``kb new`` asking which ids exist.
     ``check_cache``: see ``check_sources`` (kept by ``mkdocs serve`` between builds).
     """
-    return model_sources(load_sources(Path(root)), check_cache)
+    loaded = model_sources(load_sources(Path(root)), check_cache)
+    if loaded.sources.store is not None:
+        loaded.sources.store.save()
+    return loaded
 
 
 def model_sources(sources: Sources, check_cache: dict | None = None) -> Loaded:

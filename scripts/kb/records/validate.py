@@ -461,11 +461,26 @@ SHARE_FROM = 200
 
 
 def _records_checked_on_every_core(checker: Checker) -> dict | None:
-    """Each record's own problems (``Checker._record_problems``: they depend on it and the registry only),
-    computed on every core (``kb.parallel``) into the cache ``check_records`` reads; None for a small base."""
-    docs = checker.sources.records
+    """Each record's own problems (``Checker._record_problems``: they depend on it and the registry only) into
+    the cache ``check_records`` reads: taken from the store of the last run (``kb.records.store``) for the files
+    and registry it knows, computed for the others — on every core (``kb.parallel``) for a large base."""
+    sources = checker.sources
+    known, registry = sources.store, sources.registry_key
+    docs, cache = sources.records, {}
+    if known is not None and registry:
+        for doc in docs:
+            found = known.checked(doc.store_key, registry) if doc.store_key else None
+            if found is not None:
+                cache[id(doc)] = (doc, *found)
+        docs = [doc for doc in docs if id(doc) not in cache]
     if len(docs) < SHARE_FROM and not parallel.small_too():
-        return None
-    parts = parallel.chunked(lambda start, stop: [checker._record_problems(doc) for doc in docs[start:stop]], len(docs))
-    found = [result for part in parts for result in part]
-    return {id(doc): (doc, *result) for doc, result in zip(docs, found)}
+        found = [checker._record_problems(doc) for doc in docs]
+    else:
+        parts = parallel.chunked(lambda start, stop: [checker._record_problems(doc) for doc in docs[start:stop]],
+                                 len(docs))
+        found = [result for part in parts for result in part]
+    for doc, result in zip(docs, found):
+        cache[id(doc)] = (doc, *result)
+        if known is not None and registry and doc.store_key:
+            known.remember_checked(doc.store_key, registry, *result)
+    return cache
