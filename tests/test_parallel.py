@@ -47,3 +47,34 @@ def test_reading_records_on_two_processes_gives_the_same_documents(monkeypatch):
     for a, b in zip(one.records, two.records):
         assert (a.path, a.display, a.data, a.lines, a.key_lines, a.problems, a.refused, a.strings) == \
                (b.path, b.display, b.data, b.lines, b.key_lines, b.problems, b.refused, b.strings)
+
+
+# -- Job: one computation in a forked child --------------------------------------------------
+
+PARENT = os.getpid()
+
+
+def test_job_returns_the_functions_value():
+    job = parallel.Job(lambda: {"a": [1, 2, 3], "b": "文字"})
+    assert job.result() == {"a": [1, 2, 3], "b": "文字"}
+    assert job.result() == {"a": [1, 2, 3], "b": "文字"}  # asked twice, computed once
+
+
+def test_a_failing_child_falls_back_to_computing_here():
+    calls = []
+
+    def function():
+        calls.append(os.getpid())
+        if len(calls) == 1 and calls[0] != PARENT:
+            raise RuntimeError("child fails")
+        return 42
+
+    job = parallel.Job(function)
+    assert job.result() == 42
+    assert calls[-1] == PARENT
+
+
+def test_cancel_stops_the_child():
+    job = parallel.Job(lambda: sum(range(10**9)))
+    job.cancel()
+    assert job._process is None

@@ -7,6 +7,11 @@ with the ``fork`` start method): they see everything this process had computed u
 slice bounds go to them and only the results come back. This process works too: it takes the slices from
 the end that no worker has started (it cancels their futures), so neither side waits for the other.
 
+``Job(function)`` instead runs one computation in a forked child while this process goes on (the records'
+search documents while MkDocs renders, the print pages while it converts the others); ``job.result()``
+waits for it, and is what ``function()`` returns here whatever happens: without fork, on one core
+(``$KB_JOBS=1``, ``$KB_NO_FORK``) or when the child fails, it is simply computed here.
+
 ``function`` must only compute (no logging, no files written): a worker is a copy of this process.
 Everything runs here, in order, when there is one core, when ``$KB_JOBS`` is ``1``, when ``fork`` is not
 available, or when the work is too small to be worth a fork (``min_chunk``; ``$KB_SHARE_SMALL=1`` shares it
@@ -100,3 +105,77 @@ def chunked(function: Callable[[int, int], Any], count: int, *, min_chunk: int =
         if not done[i]:
             results[i] = function(*b)
     return results
+
+
+# -- one computation beside this process ------------------------------------------------------
+
+_MISSING = object()
+
+
+def _can_fork() -> bool:
+    if os.environ.get("KB_NO_FORK"):
+        return False
+    return jobs() > 1
+
+
+def _child(function: Callable[[], Any], sender) -> None:
+    try:
+        payload = (True, function())
+    except BaseException as exc:  # noqa: BLE001 - the parent computes it again
+        payload = (False, repr(exc))
+    try:
+        sender.send(payload)
+    finally:
+        sender.close()
+
+
+class Job:
+    """One pure computation on a second core while this process goes on (see the module's last part)."""
+
+    def __init__(self, function: Callable[[], Any]):
+        self.function = function
+        self.forked = False
+        self._value: Any = _MISSING
+        self._process = None
+        self._receiver = None
+        if _can_fork():
+            try:
+                context = multiprocessing.get_context("fork")
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(function, sender), daemon=True)
+                process.start()
+                sender.close()
+                self._process, self._receiver, self.forked = process, receiver, True
+            except Exception:  # noqa: BLE001 - fall back to computing in this process
+                self._process = self._receiver = None
+
+    def result(self) -> Any:
+        if self._value is _MISSING:
+            value = _MISSING
+            if self._receiver is not None:
+                try:
+                    ok, payload = self._receiver.recv()  # before join: the pipe must be drained
+                    if ok:
+                        value = payload
+                except Exception:  # noqa: BLE001 - the child died; compute here
+                    pass
+                self._finish()
+            self._value = self.function() if value is _MISSING else value
+        return self._value
+
+    def cancel(self) -> None:
+        """Stop the child (the build failed); nothing is computed."""
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._receiver is not None:
+            self._receiver.close()
+            self._receiver = None
+        if self._process is not None:
+            self._process.join(timeout=10)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+            self._process = None

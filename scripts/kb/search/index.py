@@ -49,7 +49,7 @@ from html.parser import HTMLParser
 import rjieba
 
 from . import pinyin
-from .background import Job
+from ..parallel import Job
 from ..site.edition import Edition
 from .fold import HAN, Folder, normalize
 

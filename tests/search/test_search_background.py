@@ -1,0 +1,19 @@
+"""The records' search documents worked out in a forked child (kb.parallel.Job) are the ones computed here."""
+
+import pytest
+
+from conftest import FIXTURES
+from kb.site.edition import Edition
+from kb.knowledge import load_knowledge_base
+from kb.search.index import SearchIndexBuilder
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_search_index_is_the_same_with_and_without_the_child(edition):
+    kb = load_knowledge_base(FIXTURES / "kb").kb
+    serial = SearchIndexBuilder(Edition(edition, kb))
+    serial.add_page("usage/", "窗口使用说明", "在搜索框里输入群众说的几个字")
+    early = SearchIndexBuilder(Edition(edition, kb))
+    early.start()
+    early.add_page("usage/", "窗口使用说明", "在搜索框里输入群众说的几个字")
+    assert early.build() == serial.build()
