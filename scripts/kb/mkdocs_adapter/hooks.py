@@ -190,6 +190,23 @@ def on_config(config):
     return config
 
 
+class LaterFile(File):
+    """A generated file MkDocs only copies (a card, a notice): its content is asked for when MkDocs writes it,
+    after converting every page, while another core makes it (``kb.site.plan.Page.later``)."""
+
+    later = None
+
+    @property
+    def _content(self):
+        if self.later is not None:
+            self._made, self.later = self.later(), None
+        return self._made
+
+    @_content.setter
+    def _content(self, value) -> None:
+        self._made = value
+
+
 def on_files(files, config):
     phases.mark("files")
     builder = state.builder
@@ -206,7 +223,11 @@ def on_files(files, config):
             continue  # a hand-written page with the same path wins
         if preview.serving:
             preview.record_page(page.src, page.content)
-        file = File.generated(config, page.src, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
+        if page.later is not None:
+            file = LaterFile.generated(config, page.src, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            file.later = page.later
+        else:
+            file = File.generated(config, page.src, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
         if page.record:
             file.edit_uri = f"../solutions/{page.record}.yml"
             if dated:

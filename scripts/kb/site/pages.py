@@ -24,7 +24,7 @@ from .cases import CasesPages
 from .settings import SiteSettings
 from .guide_page import GuidePage
 from .print_pages import PrintPages
-from .plan import ANY, Page, Planned, law_key, record_key, split, term_key
+from .plan import ANY, Page, Planned, copied, law_key, record_key, split, term_key
 from .edition import Edition
 from ..records.model import STATUS_NAMES, department_slug
 from ..render import Renderer
@@ -299,20 +299,28 @@ class SiteBuilder(GuidePage, PrintPages):
         yield from self.cases.plan()
 
     def pages(self, share: bool = False) -> Iterator[Page]:
-        """Every generated page, rendered; ``share``: on every core (``kb.parallel``), same pages.
+        """Every generated page, rendered, in plan order; ``share``: on every core (``kb.parallel``), same pages.
 
-        Before the work is shared, what several pages use is worked out here once (the counts, the laws'
-        states, the revision flags, every card's HTML, the cards being on three pages each), so that the
-        forked workers inherit it instead of each computing it again."""
+        Shared, the pages the engine converts (Markdown: guides, lists, laws …) are rendered by this process and
+        a forked worker together; the pages it only copies (``Page.copied``: cards, notices, print volumes,
+        which the engine writes after converting all the others) are rendered meanwhile by one forked child
+        (``parallel.Job``) and come as ``Page.later``, so the second core works while this one converts.
+        Before any fork, what several pages use is worked out here once (the counts, the laws' states, the
+        revision flags), so that the children inherit it instead of each computing it again."""
         if not share or parallel.jobs() <= 1 or len(self.edition.views) < SHARE_FROM and not parallel.small_too():
             for planned in self.plan():
                 yield planned.render()
             return
         self._law_states, self._pending_laws, self.revision_flags, self.stats, self.by_domain  # noqa: B018
-        views = self.edition.views
-        for start, htmls in parallel.chunked(lambda a, b: (a, [self.card_html(v) for v in views[a:b]]), len(views)):
-            for view, html in zip(views[start:], htmls):
-                self._cards[id(view)] = (view, html)
         planned = list(self.plan())
-        for part in parallel.chunked(lambda a, b: [planned[i].render() for i in range(a, b)], len(planned)):
-            yield from part
+        converted = [i for i, p in enumerate(planned) if not copied(p.src)]
+        later_ones = [i for i, p in enumerate(planned) if copied(p.src)]
+        rendered: dict[int, Page] = {}
+        for start, part in parallel.chunked(lambda a, b: (a, [planned[converted[i]].render() for i in range(a, b)]),
+                                            len(converted)):
+            rendered.update(zip(converted[start:], part))
+        later = parallel.Job(lambda: [str(planned[i].render().content) for i in later_ones])
+        for number, i in enumerate(later_ones):
+            rendered[i] = Page(planned[i].src, "", later=lambda number=number: later.result()[number])
+        for i in range(len(planned)):
+            yield rendered.pop(i)

@@ -19,6 +19,18 @@ class Page:
     src: str
     content: str
     record: str | None = None  # the record it comes from, for edit links
+    #: For a page the engine only copies (an ``.html`` card, notice or print volume; not converted): the
+    #: content is still being made on another core and ``later()`` returns it (``content`` is "" until then).
+    later: Callable[[], str] | None = None
+
+    @property
+    def copied(self) -> bool:
+        return copied(self.src)
+
+
+def copied(src: str) -> bool:
+    """Whether the engine copies the page at ``src`` as it is (anything but Markdown), after converting the others."""
+    return not src.endswith(".md")
 
 
 #: What a page may depend on. A page's ``deps`` name the parts of the knowledge base its text
