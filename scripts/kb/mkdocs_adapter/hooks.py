@@ -33,7 +33,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from .. import clock
-from . import navcache, phases, plugins
+from . import navcache, phases, plugins, themeshare
 from ..site import palette
 from ..records import report
 from .preview import current as preview
@@ -68,6 +68,7 @@ class _State:
     files = nav = env = None  # MkDocs' objects of this build, for the preview
     offline = False  # a copy for opening from disk (kb bundle, or Material's offline plugin)
     inline: list[str] = []  # pages that still carry an inline script (the CSP refuses it)
+    theme: themeshare.ThemeShare | None = None  # the child writing part of the pages (kb/mkdocs_adapter/themeshare.py)
 
 
 state = _State()
@@ -273,11 +274,15 @@ def on_nav(nav, config, files):
     return nav
 
 
+@event_priority(-100)  # last: the child that writes part of the pages is forked here, with everything set
 def on_env(env, config, files):
     env.filters["kb_search_worker"] = lambda text: _WORKER.sub("assets/kb/search-worker.js", text)
     theme = config.theme
     navcache.install(env, theme.dirs, navcache.NavCache(state.nav, (theme.get("logo") or "", theme.get("favicon") or "")))
     state.env, state.files = env, files
+    building = state.command == "build" and not state.dirty and not preview.serving
+    if building and themeshare.wanted(config, len(state.generated)):
+        state.theme = themeshare.ThemeShare(config, files, state.nav, env, state.inline)
     return env
 
 
@@ -288,6 +293,8 @@ def on_serve(server, config, builder):
 
 
 def on_post_page(output, page, config):
+    if state.theme is not None and state.theme.delegated(page):
+        return output  # empty: the child writes this page
     if inline_scripts(output):
         state.inline.append(page.file.src_uri)
     return content_security_policy(output)
@@ -303,6 +310,9 @@ def on_post_template(output_content, template_name, config):
 
 @event_priority(-100)
 def on_post_build(config):
+    if state.theme is not None:
+        state.theme.finish()
+        state.theme = None
     phases.mark("search")
     if state.inline:
         log.warning(
@@ -323,6 +333,9 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    if state.theme is not None:
+        state.theme.cancel()
+        state.theme = None
     if state.search is not None:
         state.search.cancel()
     if state.final_site_dir:
