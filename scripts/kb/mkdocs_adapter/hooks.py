@@ -276,6 +276,7 @@ def on_nav(nav, config, files):
 
 @event_priority(-100)  # last: the child that writes part of the pages is forked here, with everything set
 def on_env(env, config, files):
+    phases.mark("env")
     env.filters["kb_search_worker"] = lambda text: _WORKER.sub("assets/kb/search-worker.js", text)
     theme = config.theme
     navcache.install(env, theme.dirs, navcache.NavCache(state.nav, (theme.get("logo") or "", theme.get("favicon") or "")))

@@ -2,7 +2,8 @@
 
 Marks are taken at the hook's events: ``config`` (checking the knowledge base, on_config), ``files``
 (generating the pages, on_files), ``pages`` (MkDocs converts, themes and writes every page: from the end of
-on_files to on_post_build) and ``search`` (writing the search index, on_post_build). ``startup`` is what
+on_files to on_post_build; of which ``convert`` until on_env and ``theme`` after, the pages written and the
+child that writes part of them waited for) and ``search`` (writing the search index, on_post_build). ``startup`` is what
 came before on_config (imports, reading mkdocs.yml), measured from the process's start. One JSON line per
 build, in seconds; nothing is written without ``$KB_PHASES``.
 """
@@ -40,6 +41,8 @@ def write() -> None:
     m = _marks
     phases = {"config": m["files"] - m["config"], "files": m["files_end"] - m["files"],
               "pages": m["search"] - m["files_end"], "search": m["end"] - m["search"]}
+    if "env" in m:
+        phases.update(convert=m["env"] - m["files_end"], theme=m["search"] - m["env"])
     age = _process_age()
     if age is not None:
         phases["startup"] = age - (time.perf_counter() - m["config"])

@@ -32,7 +32,7 @@ STATELESS_PLUGINS = frozenset({"material/search", "search"})
 SHARE_FROM = 200
 #: The share of the pages the child takes: this process also copies the static files and writes the
 #: theme's own templates (sitemap, 404) meanwhile.
-CHILD_SHARE = 0.55
+CHILD_SHARE = 0.68
 
 
 def wanted(config, pages: int) -> bool:
