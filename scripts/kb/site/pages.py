@@ -316,10 +316,10 @@ class SiteBuilder(GuidePage, PrintPages):
         converted = [i for i, p in enumerate(planned) if not copied(p.src)]
         later_ones = [i for i, p in enumerate(planned) if copied(p.src)]
         rendered: dict[int, Page] = {}
+        later = parallel.Job(lambda: [str(planned[i].render().content) for i in later_ones])
         for start, part in parallel.chunked(lambda a, b: (a, [planned[converted[i]].render() for i in range(a, b)]),
                                             len(converted)):
             rendered.update(zip(converted[start:], part))
-        later = parallel.Job(lambda: [str(planned[i].render().content) for i in later_ones])
         for number, i in enumerate(later_ones):
             rendered[i] = Page(planned[i].src, "", later=lambda number=number: later.result()[number])
         for i in range(len(planned)):
