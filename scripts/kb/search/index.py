@@ -418,6 +418,10 @@ class SearchIndexBuilder:
         return sizes
 
 
+#: A posting is one number, doc id delta * 100 + weight: a weight is at most 99.
+MAX_WEIGHT = 99
+
+
 class _Index:
     """Postings sharded by term, and the documents' display data in chunks, as bytes.
 
@@ -436,14 +440,19 @@ class _Index:
 
     @staticmethod
     def _weight(weight: int) -> int:
-        return min(weight, 99)
+        return min(weight, MAX_WEIGHT)
 
     @classmethod
     def make(cls, docs: list[dict]) -> _Index:
         postings: dict[str, list[int]] = {}
+        get = postings.get
         for doc_id, doc in enumerate(docs):
-            for term, weight in doc["terms"].items():
-                postings.setdefault(term, []).extend((doc_id, cls._weight(weight)))
+            for term, weight in doc["terms"].items():  # (the loop of the index: _weight written out)
+                flat = get(term)
+                if flat is None:
+                    postings[term] = [doc_id, weight if weight < MAX_WEIGHT else MAX_WEIGHT]
+                else:
+                    flat += (doc_id, weight if weight < MAX_WEIGHT else MAX_WEIGHT)
         size = sum(len(t) * 3 + len(p) * 3 for t, p in postings.items())
         index = cls(docs, postings, size)
         index.shard_bytes = index._shards(range(index.shard_count()))

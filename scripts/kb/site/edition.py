@@ -9,6 +9,7 @@ index or the sitemap by accident.
 from __future__ import annotations
 
 import copy
+import marshal
 from dataclasses import dataclass, field
 
 from ..records.model import KnowledgeBase, Record
@@ -67,7 +68,7 @@ class Edition:
 
     def view(self, record: Record) -> dict:
         """The record as this edition shows it: internal fields dropped, laws expanded."""
-        data = {k: copy.deepcopy(v) for k, v in record.data.items() if k not in self._hidden}
+        data = _copied({k: v for k, v in record.data.items() if k not in self._hidden})
         for entry in data["legal_basis"]:
             law = dict(self.kb.laws[entry["law"]])
             law["page"] = self.urls.url(law_src(law["id"]))
@@ -94,3 +95,12 @@ class Edition:
     def citing(self, law_id: str) -> list[tuple[dict, dict]]:
         """(view, legal_basis entry) for each visible citation of ``law_id``."""
         return self.citations().get(law_id, [])
+
+
+def _copied(data: dict) -> dict:
+    """A deep copy of a record's plain data (text, numbers, lists, mappings): through ``marshal``, many times
+    faster than ``copy.deepcopy``; anything marshal refuses is copied the slow way."""
+    try:
+        return marshal.loads(marshal.dumps(data))
+    except ValueError:
+        return copy.deepcopy(data)
