@@ -78,3 +78,24 @@ def test_cancel_stops_the_child():
     job = parallel.Job(lambda: sum(range(10**9)))
     job.cancel()
     assert job._process is None
+
+
+def test_room_for_a_copy_reads_the_available_memory_against_this_process(tmp_path):
+    page = os.sysconf("SC_PAGE_SIZE")
+    statm = tmp_path / "statm"
+    statm.write_text(f"100000 {1024 * 1024 * 1024 // page} 0 0 0 0 0\n", encoding="ascii")  # 1 GiB resident
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal: 8000000 kB\nMemAvailable: 524288 kB\n", encoding="ascii")  # 0.5 GiB
+    assert not parallel.room_for_a_copy(str(meminfo), str(statm))
+    meminfo.write_text("MemTotal: 8000000 kB\nMemAvailable: 4194304 kB\n", encoding="ascii")  # 4 GiB
+    assert parallel.room_for_a_copy(str(meminfo), str(statm))
+    assert parallel.room_for_a_copy(str(tmp_path / "missing"), str(statm))  # unknown: as before
+
+
+def test_without_room_for_a_copy_everything_stays_here(monkeypatch):
+    monkeypatch.setenv("KB_JOBS", "2")
+    monkeypatch.setattr(parallel, "room_for_a_copy", lambda *a: False)
+    parts = parallel.chunked(lambda a, b: os.getpid(), 1000, min_chunk=10)
+    assert set(parts) == {os.getpid()}
+    job = parallel.Job(os.getpid)
+    assert not job.forked and job.result() == os.getpid()

@@ -63,6 +63,7 @@ def model_sources(sources: Sources, today: date | str | None = None, check_cache
     finally:
         if sources.store is not None:
             sources.store.save()
+            sources.store.release()
 
 
 def _model_sources(sources: Sources, today, check_cache: dict | None, centre: dict | None) -> Loaded:

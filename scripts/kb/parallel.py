@@ -47,6 +47,20 @@ def jobs() -> int:
     return max(1, cores)
 
 
+def room_for_a_copy(meminfo: str = "/proc/meminfo", statm: str = "/proc/self/statm") -> bool:
+    """Whether the memory still available (``MemAvailable``) could hold another copy of this process (its
+    resident size): a fork shares memory only until it is touched, and at 20,000 records each child may end up
+    copying gigabytes — on a machine without that room the work stays in this process. True when unknown."""
+    try:
+        with open(meminfo, encoding="ascii") as handle:
+            available = next(int(line.split()[1]) * 1024 for line in handle if line.startswith("MemAvailable:"))
+        with open(statm, encoding="ascii") as handle:
+            resident = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, StopIteration):
+        return True
+    return available > resident
+
+
 def small_too() -> bool:
     """``$KB_SHARE_SMALL=1``: share even work too small to gain from it (tests of a small project)."""
     return os.environ.get("KB_SHARE_SMALL") == "1"
@@ -73,7 +87,7 @@ def chunked(function: Callable[[int, int], Any], count: int, *, min_chunk: int =
     if small_too():
         min_chunk = 1
     processes = min(jobs(), max(1, count // max(1, min_chunk)))
-    if processes <= 1:
+    if processes <= 1 or not room_for_a_copy():
         return [function(0, count)] if count else []
     bounds = _bounds(count, processes * per_process)
     global _work
@@ -115,7 +129,7 @@ _MISSING = object()
 def _can_fork() -> bool:
     if os.environ.get("KB_NO_FORK"):
         return False
-    return jobs() > 1
+    return jobs() > 1 and room_for_a_copy()
 
 
 def _child(function: Callable[[], Any], sender) -> None:

@@ -68,7 +68,8 @@ class _State:
     files = nav = env = None  # MkDocs' objects of this build, for the preview
     offline = False  # a copy for opening from disk (kb bundle, or Material's offline plugin)
     inline: list[str] = []  # pages that still carry an inline script (the CSP refuses it)
-    theme: themeshare.ThemeShare | None = None  # the child writing part of the pages (kb/mkdocs_adapter/themeshare.py)
+    theme: themeshare.ThemeShare | None = None
+    later = None  # one page's Page.later: asking it takes every print page from the child that made them  # the child writing part of the pages (kb/mkdocs_adapter/themeshare.py)
 
 
 state = _State()
@@ -217,6 +218,7 @@ def on_files(files, config):
                 files.remove(file)
     dated = plugins.dates_from_history(config)
     tags_listing = plugins.needs_tags_listing(config, files)  # looks at the hand-written pages only
+    state.later = None
     for page in builder.pages(share=not preview.serving):  # on both cores (kb/parallel.py)
         if files.get_file_from_path(page.src) is not None:
             if preview.serving:
@@ -226,7 +228,7 @@ def on_files(files, config):
             preview.record_page(page.src, page.content)
         if page.later is not None:
             file = LaterFile.generated(config, page.src, content="", inclusion=InclusionLevel.NOT_IN_NAV)
-            file.later = page.later
+            file.later = state.later = page.later
         else:
             file = File.generated(config, page.src, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
         if page.record:
@@ -238,6 +240,8 @@ def on_files(files, config):
     if tags_listing:
         files.append(File.generated(config, plugins.TAGS_SRC, content=plugins.TAGS_LISTING,
                                     inclusion=InclusionLevel.NOT_IN_NAV))
+    if not preview.serving:
+        state.search.receive()  # done by now: its process ends before the long conversion, not at the end
     phases.mark("files_end")
     return files
 
@@ -283,6 +287,10 @@ def on_env(env, config, files):
     state.env, state.files = env, files
     building = state.command == "build" and not state.dirty and not preview.serving
     if building and themeshare.wanted(config, len(state.generated)):
+        # The child that made the print pages ends first, so that it does not hold them beside this fork (at
+        # 20,000 records, gigabytes).
+        if state.later is not None:
+            state.later()
         state.theme = themeshare.ThemeShare(config, files, state.nav, env, state.inline)
     return env
 

@@ -36,7 +36,7 @@ CHILD_SHARE = 0.68
 
 
 def wanted(config, pages: int) -> bool:
-    if parallel.jobs() <= 1 or config.strict or os.environ.get("KB_NO_FORK"):
+    if parallel.jobs() <= 1 or config.strict or os.environ.get("KB_NO_FORK") or not parallel.room_for_a_copy():
         return False
     if pages < SHARE_FROM and not parallel.small_too():
         return False

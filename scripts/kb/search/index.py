@@ -270,9 +270,15 @@ class SearchIndexBuilder:
         self._dictionary_loaded = True
 
     def start(self) -> None:
-        """Start working out the records' documents on another core (see kb/background.py);
+        """Start working out the records' documents on another core (``kb.parallel.Job``);
         the hand-written pages are only known at the end of the build."""
         self._records = Job(self.record_documents)
+
+    def receive(self) -> None:
+        """Take the records' documents from the other core now (waiting if need be), so that its process ends
+        before the build forks again: it would otherwise hold them until the end, beside every later fork."""
+        if self._records is not None:
+            self._records.result()
 
     def cancel(self) -> None:
         if self._records is not None:
