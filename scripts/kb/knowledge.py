@@ -62,8 +62,7 @@ def model_sources(sources: Sources, today: date | str | None = None, check_cache
         return _model_sources(sources, today, check_cache, centre)
     finally:
         if sources.store is not None:
-            sources.store.save()
-            sources.store.release()
+            sources.store.close()
 
 
 def _model_sources(sources: Sources, today, check_cache: dict | None, centre: dict | None) -> Loaded:

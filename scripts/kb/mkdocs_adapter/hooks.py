@@ -68,8 +68,8 @@ class _State:
     files = nav = env = None  # MkDocs' objects of this build, for the preview
     offline = False  # a copy for opening from disk (kb bundle, or Material's offline plugin)
     inline: list[str] = []  # pages that still carry an inline script (the CSP refuses it)
-    theme: themeshare.ThemeShare | None = None
-    later = None  # one page's Page.later: asking it takes every print page from the child that made them  # the child writing part of the pages (kb/mkdocs_adapter/themeshare.py)
+    theme: themeshare.ThemeShare | None = None  # the child writing part of the pages (themeshare.py)
+    later = None  # one page's Page.later: asking it takes every print page from the child that made them
 
 
 state = _State()

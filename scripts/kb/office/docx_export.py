@@ -482,8 +482,8 @@ class _Prompt:
             for n, item in enumerate(v["materials"], 1):
                 need = "" if "required" not in item else ("必需" if item["required"] else "非必需，可容缺")
                 ask = [need] if need else []
-                if copies_text(item.get("copies")):
-                    ask.append(copies_text(item.get("copies")))
+                if copies := copies_text(item.get("copies")):
+                    ask.append(copies)
                 if item.get("form"):
                     ask.append(item["form"])
                 detail = [item["note"]] if item.get("note") else []

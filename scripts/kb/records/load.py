@@ -615,7 +615,6 @@ class Sources:
     registry: dict = field(default_factory=dict)  # name -> Document
     problems: list = field(default_factory=list)  # problems not tied to one document
     store: store.RecordStore | None = None  # what the last run read and checked (None: not kept)
-    registry_key: str = ""  # the digest of the registry's files: a record's own problems depend on them
 
     @property
     def documents(self) -> list:
@@ -655,7 +654,7 @@ def load_sources(root: Path, keep: bool = True) -> Sources:
                 registry_bytes += filename.encode() + b"\0" + (root / REGISTRY_DIR / filename).read_bytes() + b"\0"
             except OSError:
                 registry_bytes += filename.encode() + b"\0-\0"
-        sources.registry_key = sources.store.registry_key = store.digest_of(registry_bytes)
+        sources.store.registry_key = store.digest_of(registry_bytes)
     registry = (root / REGISTRY_DIR).resolve()
     for folder in sorted((root / SOLUTIONS_DIR).iterdir()):
         if folder.is_dir() and not folder.name.startswith(".") and folder.resolve() != registry:

@@ -130,8 +130,7 @@ def load_knowledge_base(root: Path | str, check_cache: dict | None = None) -> Lo
     """
     loaded = model_sources(load_sources(Path(root)), check_cache)
     if loaded.sources.store is not None:
-        loaded.sources.store.save()
-        loaded.sources.store.release()
+        loaded.sources.store.close()
     return loaded
 
 

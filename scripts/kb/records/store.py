@@ -135,12 +135,6 @@ class RecordStore:
     def remember(self, key: str, value: Any) -> None:
         self._new_memo[key] = value
 
-    def release(self) -> None:
-        """Forget everything (after ``save``): a build goes on for minutes and forks, and at 20,000 records
-        the store is a third of a gigabyte."""
-        self._read, self._checked, self._memo = {}, {}, {}
-        self._new_read, self._new_checked, self._new_memo = {}, {}, {}
-
     # -- writing ---------------------------------------------------------------------------------------
 
     def save(self) -> None:
@@ -165,6 +159,13 @@ class RecordStore:
         except (OSError, ValueError):
             return
         self._read, self._checked, self._memo = read, checked, memo
+
+    def close(self) -> None:
+        """``save``, then forget everything: a build goes on for minutes and forks, and at 20,000 records the
+        store is a third of a gigabyte."""
+        self.save()
+        self._read, self._checked, self._memo = {}, {}, {}
+        self._new_read, self._new_checked, self._new_memo = {}, {}, {}
 
 
 def open_store(root: Path) -> RecordStore | None:

@@ -464,10 +464,10 @@ def _records_checked_on_every_core(checker: Checker) -> dict | None:
     """Each record's own problems (``Checker._record_problems``: they depend on it and the registry only) into
     the cache ``check_records`` reads: taken from the store of the last run (``kb.records.store``) for the files
     and registry it knows, computed for the others — on every core (``kb.parallel``) for a large base."""
-    sources = checker.sources
-    known, registry = sources.store, sources.registry_key
-    docs, cache = sources.records, {}
-    if known is not None and registry:
+    known = checker.sources.store
+    registry = known.registry_key if known is not None else ""
+    docs, cache = checker.sources.records, {}
+    if registry:
         for doc in docs:
             found = known.checked(doc.store_key, registry) if doc.store_key else None
             if found is not None:
@@ -481,6 +481,6 @@ def _records_checked_on_every_core(checker: Checker) -> dict | None:
         found = [result for part in parts for result in part]
     for doc, result in zip(docs, found):
         cache[id(doc)] = (doc, *result)
-        if known is not None and registry and doc.store_key:
+        if registry and doc.store_key:
             known.remember_checked(doc.store_key, registry, *result)
     return cache

@@ -55,12 +55,12 @@ from .fold import HAN, Folder, normalize
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
-#: Field weights: a match in the title counts ten times a match in the body.
-WEIGHTS = {"title": 10, "alias": 8, "synonym": 5, "keyword": 4, "summary": 3, "body": 1, "guide": 1}
 #: The field of a guide's situations, fees, result and standard items. Each of them, added to what ``kb ledger
 #: link`` matches, pulled cases to a neighbouring class (precision 0.98 -> 0.95 on tests/ledger_link_cases.yml):
 #: citizens' stories name 工本费 or 补领 for several classes alike. The site's search box indexes it.
 GUIDE_FIELD = "guide"
+#: Field weights: a match in the title counts ten times a match in the body.
+WEIGHTS = {"title": 10, "alias": 8, "synonym": 5, "keyword": 4, "summary": 3, "body": 1, GUIDE_FIELD: 1}
 #: Weights of the pinyin terms of a field: below its characters, so a record found
 #: by what was typed in characters ranks above one found by its pinyin.
 PINYIN_WEIGHTS = {"title": 5, "alias": 4, "synonym": 2}
