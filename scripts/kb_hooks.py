@@ -21,6 +21,7 @@ from kb.mkdocs_adapter.hooks import (  # noqa: E402
     on_post_template,
     on_post_build,
     on_build_error,
+    on_shutdown,
 )
 
-__all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content", "on_nav", "on_env", "on_serve", "on_post_page", "on_post_template", "on_post_build", "on_build_error"]
+__all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content", "on_nav", "on_env", "on_serve", "on_post_page", "on_post_template", "on_post_build", "on_build_error", "on_shutdown"]

@@ -54,3 +54,46 @@ def test_time_limit_filter(value, text):
 def test_yaml_templates_are_not_html_escaped():
     env = Renderer().env
     assert env.from_string("{{ x | yaml }}").render(x='a "b" <c>') == '"a \\"b\\" <c>"'
+
+
+def _compiled_env(tmp_path, directory):
+    import jinja2
+
+    from kb.render import keep_compiled
+
+    templates = tmp_path / "templates"
+    if not templates.exists():
+        templates.mkdir()
+        (templates / "t.txt").write_text("{{ name }} 办理时限", encoding="utf-8")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)))
+    keep_compiled(env, directory)
+    return env
+
+
+def test_compiled_templates_are_kept_and_a_bad_cache_is_no_cache(tmp_path):
+    cache = tmp_path / "cache"
+    assert _compiled_env(tmp_path, cache).get_template("t.txt").render(name="甲") == "甲 办理时限"
+    kept = list(cache.iterdir())
+    assert len(kept) == 1 and kept[0].suffix == ".jinja"
+    # the next run loads what was kept (Jinja would compile again were it unreadable: the file keeps its time)
+    stamp = kept[0].stat().st_mtime_ns
+    assert _compiled_env(tmp_path, cache).get_template("t.txt").render(name="乙") == "乙 办理时限"
+    assert kept[0].stat().st_mtime_ns == stamp
+    kept[0].write_bytes(kept[0].read_bytes()[:20])  # truncated: compiled afresh, and kept again
+    assert _compiled_env(tmp_path, cache).get_template("t.txt").render(name="丙") == "丙 办理时限"
+    assert kept[0].stat().st_size > 20
+    # a changed template is compiled afresh (Jinja checks the source's checksum)
+    (tmp_path / "templates" / "t.txt").write_text("{{ name }} 承诺时限", encoding="utf-8")
+    assert _compiled_env(tmp_path, cache).get_template("t.txt").render(name="丁") == "丁 承诺时限"
+
+
+def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    env = _compiled_env(tmp_path, blocked / "cache")  # cannot be made
+    assert env.bytecode_cache is None and env.get_template("t.txt").render(name="甲") == "甲 办理时限"
+    gone = tmp_path / "gone"
+    env = _compiled_env(tmp_path, gone)
+    gone.rmdir()
+    gone.write_text("the folder became a file", encoding="utf-8")  # writing there fails, even as root
+    assert env.get_template("t.txt").render(name="乙") == "乙 办理时限"

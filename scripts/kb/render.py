@@ -131,6 +131,40 @@ def _environment(template_dir: str) -> jinja2.Environment:
     return env
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's own cache of compiled templates (keyed by the template's path, checked against its source), kept
+    between runs: compiling the site's and the theme's templates afresh cost about 0.6 s of every build. Like
+    Python's ``__pycache__`` it holds code, so it lives in the project's own ``.kb-cache/``; a cache that cannot
+    be read or written is no cache (the template is compiled, nothing fails)."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a truncated or foreign file: compile the template instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def keep_compiled(env: jinja2.Environment | None, directory: Path | None) -> None:
+    """Give ``env`` (this package's templates when None) a cache of compiled templates in ``directory``
+    (None: no cache)."""
+    env = env if env is not None else _environment(str(TEMPLATE_DIR))
+    if directory is None:
+        env.bytecode_cache = None
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        env.bytecode_cache = None
+        return
+    env.bytecode_cache = _CompiledTemplates(str(directory), "%s.jinja")
+
+
 class Renderer:
     """Wraps the Jinja environment; ``render(name, **context)`` returns text."""
 

@@ -86,3 +86,15 @@ def test_a_store_that_cannot_be_written_changes_nothing(tmp_path):
     shutil.rmtree(root / store.CACHE_DIR, ignore_errors=True)
     (root / store.CACHE_DIR).write_text("a file where the folder would be", encoding="utf-8")
     assert _check(root) == fresh
+
+
+def test_another_cache_gets_a_folder_per_code_and_versions_and_old_ones_go(tmp_path, monkeypatch):
+    first = store.cache_dir(tmp_path, "jinja", "mkdocs 1.6.1")
+    assert first.parent == tmp_path / store.CACHE_DIR / "jinja"
+    assert store.cache_dir(tmp_path, "jinja", "mkdocs 1.6.1") == first
+    first.mkdir(parents=True)
+    (first / "kept").write_text("x", encoding="utf-8")
+    second = store.cache_dir(tmp_path, "jinja", "mkdocs 1.6.2")
+    assert second != first and not first.exists()  # another engine: what the old one compiled goes
+    monkeypatch.setenv(store.ENV, "off")
+    assert store.cache_dir(tmp_path, "jinja", "mkdocs 1.6.1") is None

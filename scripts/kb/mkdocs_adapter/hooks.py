@@ -16,6 +16,8 @@
   script, see kb/security.py); a page that has one anyway is named in a warning.
 - on_post_build: write the search index (and its script copies for a copy opened
   from disk, see kb/bundle.py), then swap the new site into place.
+- on_startup/on_shutdown: a command-line build runs without the cyclic collector and skips Python's
+  teardown once it succeeded (kb/mkdocs_adapter/lifetime.py).
 
 Other plugins a site adds (tags, "last updated" dates, offline) are met in kb/plugins.py.
 """
@@ -26,6 +28,7 @@ import logging
 import os
 import re
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -33,9 +36,11 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from .. import clock
-from . import navcache, phases, plugins, themeshare
+from . import lifetime, navcache, phases, plugins, themeshare
 from ..site import palette
 from ..records import report
+from ..records.store import cache_dir
+from ..render import keep_compiled
 from .preview import current as preview
 from ..site.offline import build_info, write_offline_files
 from ..site.edition import PUBLIC, Edition
@@ -51,6 +56,8 @@ from ..site.urls import SiteUrls, percent_encoded
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
+#: What compiles the templates (the compiled ones are kept per version, see on_config).
+ENGINE = ("jinja2", "mkdocs", "mkdocs-material")
 _MARKER = re.compile(r"<!--\s*kb:([a-z]+)\s*-->")
 _WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
 
@@ -69,6 +76,7 @@ class _State:
     offline = False  # a copy for opening from disk (kb bundle, or Material's offline plugin)
     inline: list[str] = []  # pages that still carry an inline script (the CSP refuses it)
     theme: themeshare.ThemeShare | None = None  # the child writing part of the pages (themeshare.py)
+    compiled = None  # where compiled templates are kept between builds (kb/render.py keep_compiled)
     later = None  # one page's Page.later: asking it takes every print page from the child that made them
 
 
@@ -80,6 +88,11 @@ def on_startup(command, dirty):
     # the command is kept in the kb package, which stays.
     preview.command = command
     preview.dirty = dirty
+    lifetime.start(command)
+
+
+def on_shutdown():
+    lifetime.shutdown()
 
 
 def _centre(options: dict, default: dict) -> dict:
@@ -133,6 +146,8 @@ def on_config(config):
         config.site_url = percent_encoded(config.site_url)
     state.command = preview.command
     state.dirty = getattr(preview, "dirty", False)
+    state.compiled = cache_dir(root, "jinja", *(f"{name} {metadata.version(name)}" for name in ENGINE))
+    keep_compiled(None, state.compiled)
     if preview.serving:
         preview.begin(config)
     loaded = load_knowledge_base(root, settings.today, preview.check_cache if preview.serving else None,
@@ -281,6 +296,7 @@ def on_nav(nav, config, files):
 @event_priority(-100)  # last: the child that writes part of the pages is forked here, with everything set
 def on_env(env, config, files):
     phases.mark("env")
+    keep_compiled(env, state.compiled)
     env.filters["kb_search_worker"] = lambda text: _WORKER.sub("assets/kb/search-worker.js", text)
     theme = config.theme
     navcache.install(env, theme.dirs, navcache.NavCache(state.nav, (theme.get("logo") or "", theme.get("favicon") or "")))
@@ -339,9 +355,11 @@ def on_post_build(config):
         state.final_site_dir = None
     phases.mark("end")
     phases.write()
+    lifetime.succeeded(config)
 
 
 def on_build_error(error):
+    lifetime.failed()
     if state.theme is not None:
         state.theme.cancel()
         state.theme = None

@@ -21,6 +21,7 @@ import hashlib
 import marshal
 import os
 import sys
+import shutil
 import tempfile
 from functools import lru_cache
 from importlib import resources
@@ -166,6 +167,24 @@ class RecordStore:
         self.save()
         self._read, self._checked, self._memo = {}, {}, {}
         self._new_read, self._new_checked, self._new_memo = {}, {}, {}
+
+
+def cache_dir(root: Path, name: str, *versions: str) -> Path | None:
+    """``<root>/.kb-cache/<name>/<key>``, where another kind of thing kept between runs lives (compiled
+    templates), or None when the cache is turned off. The key covers this package's code and ``versions`` (of
+    the other programs that shape what is kept), so a change of either starts afresh; the folders of other
+    keys are removed (best effort: two builds may run at once)."""
+    if not enabled():
+        return None
+    key = hashlib.sha256(" ".join((code_fingerprint(), *versions)).encode()).hexdigest()[:16]
+    parent = root / CACHE_DIR / name
+    try:
+        for old in parent.iterdir():
+            if old.name != key and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
+    return parent / key
 
 
 def open_store(root: Path) -> RecordStore | None:
