@@ -1,6 +1,7 @@
 """kb.parallel: the work shared between processes gives what one process gives, in order."""
 
 import os
+import time
 
 from kb import parallel
 
@@ -99,3 +100,41 @@ def test_without_room_for_a_copy_everything_stays_here(monkeypatch):
     assert set(parts) == {os.getpid()}
     job = parallel.Job(os.getpid)
     assert not job.forked and job.result() == os.getpid()
+
+
+def _tree(root, files=50):
+    for i in range(files):
+        (root / f"d{i % 5}").mkdir(parents=True, exist_ok=True)
+        (root / f"d{i % 5}" / f"{i}.html").write_text("页", encoding="utf-8")
+
+
+def _gone(parent, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not list(parent.glob(f"*{parallel.DISCARDED}*")):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_discarded_folder_is_gone_at_once_and_removed_in_the_background(tmp_path, monkeypatch):
+    monkeypatch.delenv("KB_NO_FORK", raising=False)
+    site = tmp_path / "site.kb-old"
+    _tree(site)
+    left = tmp_path / f"site.kb-old{parallel.DISCARDED}killed"  # what an earlier, killed removal left
+    _tree(left, 5)
+    keep = tmp_path / "site"
+    _tree(keep, 5)
+    parallel.discard(str(site))
+    assert not site.exists()
+    assert _gone(tmp_path)
+    assert len(list(keep.rglob("*.html"))) == 5  # nothing else is touched
+    parallel.discard(str(tmp_path / "no-such-folder"))  # nothing to do
+
+
+def test_without_fork_a_discarded_folder_is_removed_before_the_call_returns(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_NO_FORK", "1")
+    site = tmp_path / "site.kb-old"
+    _tree(site)
+    parallel.discard(str(site))
+    assert list(tmp_path.iterdir()) == []

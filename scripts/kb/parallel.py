@@ -24,6 +24,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import secrets
+import shutil
+import subprocess
+import sys
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -193,3 +197,37 @@ class Job:
                 self._process.kill()
                 self._process.join()
             self._process = None
+
+
+# -- a folder nobody uses any more ------------------------------------------------------------
+
+#: What a discarded folder is renamed to before it is removed: ``<path>.kb-discard-<random>``.
+DISCARDED = ".kb-discard-"
+_REMOVE = ("import glob, shutil, sys\n"
+           "for path in [sys.argv[1], *glob.glob(glob.escape(sys.argv[2]) + '*')]:\n"
+           "    shutil.rmtree(path, ignore_errors=True)\n")
+
+
+def discard(path: str) -> None:
+    """Remove the folder ``path``, which nothing reads any more, without waiting for it: it is renamed at once
+    (``<path>.kb-discard-<random>``) and removed by a detached process, which also removes what an earlier one
+    left (killed, say). At 2,000 records a previous site is 6,400 files: unlinking them took about 0.9 s at the
+    end of every build. Removed here, waiting, when no process can be started or ``$KB_NO_FORK`` is set."""
+    base = path.rstrip("/\\")
+    if not os.path.isdir(base):
+        return
+    trash = f"{base}{DISCARDED}{secrets.token_hex(4)}"
+    try:
+        os.rename(base, trash)
+    except OSError:
+        shutil.rmtree(base, ignore_errors=True)
+        return
+    if not os.environ.get("KB_NO_FORK"):
+        try:
+            subprocess.Popen([sys.executable, "-c", _REMOVE, trash, base + DISCARDED], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                             close_fds=True)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(trash, ignore_errors=True)

@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -170,6 +171,10 @@ def test_successful_build_replaces_site_atomically(built, tmp_path):
     assert not (work / "site" / "stale.txt").exists()
     assert (work / "site" / "index.html").exists()
     assert not (work / "site.kb-building").exists() and not (work / "site.kb-old").exists()
+    deadline = time.monotonic() + 20  # the previous site is removed by a process of its own
+    while list(work.glob("*.kb-discard-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in work.iterdir() if p.name.startswith("site")) == ["site", "site-internal"]
 
 
 def test_guide_markdown_converts_with_record_text_escaped():

@@ -35,7 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from .. import clock
+from .. import clock, parallel
 from . import lifetime, navcache, phases, plugins, themeshare
 from ..site import palette
 from ..records import report
@@ -372,7 +372,8 @@ def on_build_error(error):
 
 
 def _swap(new: str, final: str) -> None:
-    """Replace ``final`` by ``new`` with two renames (same parent, same disk)."""
+    """Replace ``final`` by ``new`` with two renames (same parent, same disk); the previous site is removed
+    without waiting for it (``parallel.discard``)."""
     old = final.rstrip("/\\") + ".kb-old"
     shutil.rmtree(old, ignore_errors=True)
     try:
@@ -388,4 +389,4 @@ def _swap(new: str, final: str) -> None:
         for name in os.listdir(new):
             shutil.move(os.path.join(new, name), os.path.join(final, name))
         shutil.rmtree(new, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
+    parallel.discard(old)
