@@ -22,8 +22,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from openpyxl.utils.datetime import from_excel
-
 from ..office.cells import CellProblem
 from ..records.privacy import personal_data
 from ..records.schema import date_problem
@@ -101,6 +99,8 @@ def text_of(value) -> str:
 
 
 def _serial_hint(number: float) -> str:
+    from openpyxl.utils.datetime import from_excel  # here: a build reads no workbook and need not import openpyxl
+
     try:
         day = from_excel(number)
     except (ValueError, OverflowError, TypeError):

@@ -17,8 +17,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from ..office.cells import CellProblem
 from ..office.xlsx_file import _file_problem
 from ..records.report import WHOLE_FILE
@@ -56,6 +54,7 @@ class Table:
 
     def where(self, row: int, column: str | None = None) -> str:
         """``台账!C12`` / ``12`` (CSV line); the whole row when ``column`` is None (``台账!12:12``)."""
+        from openpyxl.utils import get_column_letter  # (a build reads no workbook: no openpyxl)
         if self.kind == "xlsx":
             if column is None or column not in self.columns:
                 return f"{SHEET}!{row}:{row}"
@@ -309,4 +308,5 @@ def _header(table: Table, cells: list, number: int) -> bool:
 
 
 def _head_ref(table: Table, row: int, index: int) -> str:
+    from openpyxl.utils import get_column_letter
     return f"{SHEET}!{get_column_letter(index + 1)}{row}" if table.kind == "xlsx" else str(row)

@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 from ..records.privacy import normalise
 from ..records.report import WHOLE_FILE, printable
 from . import layout as L
@@ -47,6 +45,7 @@ def _shown(value: Any, limit: int = 30) -> str:
 
 
 def _ref(sheet: str, row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter  # (openpyxl is imported where a workbook is read)
     return f"{sheet}!{get_column_letter(column)}{row}"
 
 
@@ -91,6 +90,7 @@ def _as_date(value: Any) -> str | None:
 
 
 def _excel_serial(value: float) -> str:
+    from openpyxl.utils.datetime import from_excel
     try:
         day = from_excel(value)
     except (ValueError, OverflowError, TypeError):

@@ -8,7 +8,6 @@ import io
 import re
 import zipfile
 
-from openpyxl.utils import range_boundaries
 
 #: A merged range in a sheet's XML, counted before openpyxl builds one object per merged cell.
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
@@ -34,6 +33,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 def _file_problem(raw: bytes) -> str | None:
     """Why ``raw`` is not an xlsx workbook this reader may open, or None."""
+    from openpyxl.utils import range_boundaries  # (openpyxl is imported where a workbook is read)
     if raw.startswith(_OLE_MAGIC):
         # An OLE compound file: an old .xls (a "Workbook"/"Book" stream), or an xlsx
         # encrypted with a password (Office wraps it in "EncryptionInfo" + "EncryptedPackage").
