@@ -97,3 +97,16 @@ def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path):
     gone.rmdir()
     gone.write_text("the folder became a file", encoding="utf-8")  # writing there fails, even as root
     assert env.get_template("t.txt").render(name="乙") == "乙 办理时限"
+
+
+def test_a_build_reads_the_templates_once_and_the_preview_checks_them():
+    from kb.render import check_template_files
+
+    env = Renderer().env
+    try:
+        check_template_files(False)
+        assert env.auto_reload is False
+        check_template_files(True)  # mkdocs serve: an edited template shows at the next rebuild
+        assert env.auto_reload is True
+    finally:
+        check_template_files(True)

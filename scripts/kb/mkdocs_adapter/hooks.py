@@ -40,7 +40,7 @@ from . import lifetime, navcache, phases, plugins, themeshare
 from ..site import palette
 from ..records import report
 from ..records.store import cache_dir
-from ..render import keep_compiled
+from ..render import check_template_files, keep_compiled
 from .preview import current as preview
 from ..site.offline import build_info, write_offline_files
 from ..site.edition import PUBLIC, Edition
@@ -148,6 +148,7 @@ def on_config(config):
     state.dirty = getattr(preview, "dirty", False)
     state.compiled = cache_dir(root, "jinja", *(f"{name} {metadata.version(name)}" for name in ENGINE))
     keep_compiled(None, state.compiled)
+    check_template_files(preview.serving)
     if preview.serving:
         preview.begin(config)
     loaded = load_knowledge_base(root, settings.today, preview.check_cache if preview.serving else None,
