@@ -303,7 +303,7 @@ class SiteBuilder(GuidePage, PrintPages):
 
         Shared, the pages the engine converts (Markdown: guides, lists, laws …) are rendered by this process and
         a forked worker together; the pages it only copies (``Page.copied``: cards, notices, print volumes,
-        which the engine writes after converting all the others) are rendered meanwhile by one forked child
+        which the engine writes after converting all the others) are rendered afterwards by one forked child
         (``parallel.Job``) and come as ``Page.later``, so the second core works while this one converts.
         Before any fork, what several pages use is worked out here once (the counts, the laws' states, the
         revision flags), so that the children inherit it instead of each computing it again."""
@@ -316,10 +316,12 @@ class SiteBuilder(GuidePage, PrintPages):
         converted = [i for i, p in enumerate(planned) if not copied(p.src)]
         later_ones = [i for i, p in enumerate(planned) if copied(p.src)]
         rendered: dict[int, Page] = {}
-        later = parallel.Job(lambda: [str(planned[i].render().content) for i in later_ones])
         for start, part in parallel.chunked(lambda a, b: (a, [planned[converted[i]].render() for i in range(a, b)]),
                                             len(converted)):
             rendered.update(zip(converted[start:], part))
+        # forked only now: while the pages above are rendered both cores are busy, while MkDocs converts them one is
+        # idle (and the workers above have ended, so at 20,000 records one copy of the build fewer is alive at once)
+        later = parallel.Job(lambda: [str(planned[i].render().content) for i in later_ones])
         for number, i in enumerate(later_ones):
             rendered[i] = Page(planned[i].src, "", later=lambda number=number: later.result()[number])
         for i in range(len(planned)):
