@@ -20,13 +20,16 @@ def _collector_restored():
     (gc.enable if enabled else gc.disable)()
 
 
+CLI = ["/venv/bin/mkdocs", "build"]
+
+
 def _config(*plugins: str):
     return SimpleNamespace(plugins={name: None for name in plugins})
 
 
 def test_a_successful_build_ends_the_process_at_once():
     exits = []
-    lifetime.start("build")
+    lifetime.start("build", CLI)
     assert not gc.isenabled()
     lifetime.succeeded(_config("material/search", "/p/scripts/kb_hooks.py"))
     lifetime.shutdown(exits.append)
@@ -35,7 +38,7 @@ def test_a_successful_build_ends_the_process_at_once():
 
 def test_a_failed_build_turns_the_collector_back_on_and_exits_as_usual():
     exits = []
-    lifetime.start("build")
+    lifetime.start("build", CLI)
     lifetime.succeeded(_config("search", "kb_hooks.py"))
     lifetime.failed()  # strict mode's abort comes after on_post_build
     assert gc.isenabled()
@@ -43,13 +46,24 @@ def test_a_failed_build_turns_the_collector_back_on_and_exits_as_usual():
     assert exits == []
 
 
+def test_a_program_that_builds_in_its_own_process_goes_on_afterwards():
+    exits = []
+    for argv in (["/venv/bin/kb", "bundle"], ["/repo/scripts/kb/__main__.py"], ["-c"], [""]):
+        lifetime.start("build", argv)  # kb bundle calls on_startup("build") and on_shutdown itself
+        assert gc.isenabled()
+        lifetime.succeeded(_config("search", "kb_hooks.py"))
+        lifetime.shutdown(exits.append)
+    assert exits == []
+    assert lifetime.mkdocs_command_line(["/usr/lib/python3/site-packages/mkdocs/__main__.py", "build"])
+
+
 def test_serve_and_unknown_plugins_are_left_alone():
     exits = []
-    lifetime.start("serve")
+    lifetime.start("serve", CLI)
     assert gc.isenabled()
     lifetime.succeeded(_config("search", "kb_hooks.py"))
     lifetime.shutdown(exits.append)
-    lifetime.start("build")
+    lifetime.start("build", CLI)
     lifetime.succeeded(_config("search", "kb_hooks.py", "rss"))  # its on_shutdown may have work to do
     lifetime.shutdown(exits.append)
     assert exits == [] and gc.isenabled()
