@@ -9,9 +9,10 @@ pages the child shares with this process: another second of CPU and memory that 
 each fork only partly saves. And after the site is written, Python's shutdown frees those millions of
 objects one by one: 1.4–1.6 s at 2,000 records, for nothing, as the process is ending.
 
-So, only for the ``build`` command of MkDocs' own command line (``on_startup``; not a program that builds in
-its own process and goes on afterwards, such as ``kb bundle``), the collector is off until the build ends, and once MkDocs has finished a build that succeeded
-this process flushes its output and ends at once (``os._exit(0)``). A build that failed (MkDocs' own
+So, only for the ``build`` command of MkDocs' own command line (``on_startup``; not a program that builds
+in its own process and goes on afterwards, such as ``kb bundle``), the collector is off until the build
+ends, and once MkDocs has finished a build that succeeded this process flushes its output and ends at once
+(``os._exit(0)``). A build that failed (MkDocs' own
 ``on_build_error``, strict mode's abort included) turns the collector back on and exits as usual with
 MkDocs' own status. ``mkdocs serve`` and ``gh-deploy`` are left as they are, and so is a site with a
 plugin this project does not know: its ``on_shutdown`` or ``atexit`` work is not skipped.
@@ -35,7 +36,8 @@ _done = False  # the build succeeded and nothing is left to do
 
 def mkdocs_command_line(argv: list[str] | None = None) -> bool:
     """Is this process MkDocs' own command line (``mkdocs …``, ``python -m mkdocs …``)?"""
-    program = Path((argv if argv is not None else sys.argv)[0] or "")
+    args = argv if argv is not None else sys.argv
+    program = Path(args[0] if args else "")
     return program.name.lower() in ("mkdocs", "mkdocs.exe", "mkdocs-script.py") or (
         program.name == "__main__.py" and program.parent.name == "mkdocs")
 
