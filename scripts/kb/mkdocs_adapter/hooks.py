@@ -278,6 +278,10 @@ def on_page_markdown(markdown, page, config, files):
         # hand it placeholders instead (same output, see kb/rawblocks.py).
         markdown = state.raw.hide(page.file.src_uri, markdown)
         state.markdown.attach(page, markdown)  # same skeleton, same HTML (kb/mdcache.py)
+        if not preview.serving:
+            # MkDocs has read the page: the generated text need not stay beside its HTML until the end (at
+            # 20,000 records hundreds of megabytes, and each forked child would copy part of it)
+            page.file.content_string = ""
     return markdown
 
 
