@@ -12,9 +12,8 @@ objects one by one: 1.4–1.6 s at 2,000 records, for nothing, as the process is
 So, only for the ``build`` command of MkDocs' own command line (``on_startup``; not a program that builds
 in its own process and goes on afterwards, such as ``kb bundle``), the collector is off until the build
 ends, and once MkDocs has finished a build that succeeded this process flushes its output and ends at once
-(``os._exit(0)``). A build that failed (MkDocs' own
-``on_build_error``, strict mode's abort included) turns the collector back on and exits as usual with
-MkDocs' own status. ``mkdocs serve`` and ``gh-deploy`` are left as they are, and so is a site with a
+(``os._exit(0)``). A build that failed (MkDocs' own ``on_build_error``, strict mode's abort included) turns
+the collector back on and exits as usual with MkDocs' own status. ``mkdocs serve`` and ``gh-deploy`` are left as they are, and so is a site with a
 plugin this project does not know: its ``on_shutdown`` or ``atexit`` work is not skipped.
 """
 
@@ -27,8 +26,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-#: Plugins whose shutdown work is known to be nothing (MkDocs' and Material's search).
-QUIET_PLUGINS = frozenset({"material/search", "search"})
+from . import plugins
 
 _owned = False  # the collector was turned off here
 _done = False  # the build succeeded and nothing is left to do
@@ -54,7 +52,7 @@ def start(command: str, argv: list[str] | None = None) -> None:
 def succeeded(config) -> None:
     """End of ``on_post_build``: the site is in place; may the process skip its teardown?"""
     global _done
-    _done = _owned and all(name in QUIET_PLUGINS or name.endswith("kb_hooks.py") for name in config.plugins)
+    _done = _owned and plugins.only_plain_plugins(config)
 
 
 def failed() -> None:

@@ -26,6 +26,17 @@ TAGS_SRC = "tags/index.md"
 TAGS_LISTING = "---\ntitle: 按标签查找\nsearch:\n  exclude: true\n---\n\n# 按标签查找\n\n<!-- material/tags -->\n"
 
 
+#: Plugins known to keep no state the site depends on and to do nothing when the process ends (MkDocs' and
+#: Material's search): with only these beside this project's hook, a page may be written in a forked child
+#: (themeshare.py) and a build may end without Python's teardown (lifetime.py).
+PLAIN_PLUGINS = frozenset({"material/search", "search"})
+
+
+def only_plain_plugins(config) -> bool:
+    """Are the site's plugins only ``PLAIN_PLUGINS`` and this project's hook?"""
+    return all(name in PLAIN_PLUGINS or name.endswith("kb_hooks.py") for name in config.plugins)
+
+
 def enabled(config, name: str) -> bool:
     """Is the plugin ``name`` (as MkDocs names it: ``material/tags``) in the site and switched on?"""
     plugin = config.plugins.get(name)

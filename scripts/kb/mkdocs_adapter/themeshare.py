@@ -23,11 +23,10 @@ import os
 from typing import Any
 
 from .. import parallel
+from . import plugins
 
 #: The empty template the pages the child writes get here (theme/kb-skip.html).
 SKIP_TEMPLATE = "kb-skip.html"
-#: Plugins whose page events keep no state the site depends on.
-STATELESS_PLUGINS = frozenset({"material/search", "search"})
 #: Pages below which the theme is not shared (a fork costs more).
 SHARE_FROM = 200
 #: The share of the pages the child takes: this process also copies the static files and writes the
@@ -40,7 +39,7 @@ def wanted(config, pages: int) -> bool:
         return False
     if pages < SHARE_FROM and not parallel.small_too():
         return False
-    return all(name in STATELESS_PLUGINS or name.endswith("kb_hooks.py") for name in config.plugins)
+    return plugins.only_plain_plugins(config)
 
 
 class _QuietSkips(logging.Filter):
