@@ -138,3 +138,17 @@ def test_without_fork_a_discarded_folder_is_removed_before_the_call_returns(tmp_
     _tree(site)
     parallel.discard(str(site))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_releasing_free_memory_never_fails(monkeypatch):
+    parallel.release_free_memory()  # glibc here: the real malloc_trim
+    assert parallel._trim
+    import ctypes
+
+    def no_libc(*_args, **_kwargs):
+        raise OSError("no C library")
+
+    monkeypatch.setattr(parallel, "_trim", None)
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    parallel.release_free_memory()  # elsewhere: nothing to do
+    assert parallel._trim is False

@@ -48,6 +48,19 @@ def test_the_model_from_the_store_is_the_model_read_afresh(tmp_path):
     assert [str(p) for p in again.warnings] == [str(p) for p in first.warnings]
 
 
+def test_positions_from_the_store_stay_packed_until_asked_and_are_then_those_read_afresh(tmp_path):
+    root = shutil.copytree(FIXTURES / "kb", tmp_path / "kb")
+    first = load_knowledge_base(root, "2026-12-01")
+    again = load_knowledge_base(root, "2026-12-01")
+    packed = [d for d in again.sources.records if "_positions" in d.__dict__]
+    assert packed and len(packed) == len(again.sources.records)  # a clean knowledge base: no check asked for lines
+    for fresh, stored in zip(first.sources.records, again.sources.records):
+        assert (stored.strings, stored.key_lines) == (fresh.strings, fresh.key_lines)
+        assert "_positions" not in stored.__dict__
+    again.sources.forget_positions()
+    assert all(d.lines == {} and d.strings == [] for d in again.sources.records)
+
+
 def test_a_changed_record_and_a_changed_registry_are_checked_again(tmp_path):
     root = shutil.copytree(FIXTURES / "kb", tmp_path / "kb")
     assert "没有发现" in _check(root)

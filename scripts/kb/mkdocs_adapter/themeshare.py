@@ -85,6 +85,7 @@ class ThemeShare:
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
         frozen = gc.get_freeze_count() == 0
+        parallel.release_free_memory()
         if frozen:
             gc.freeze()  # the child shares this process's memory: a collection there would copy it all
         try:

@@ -170,6 +170,33 @@ class Document:
     strings: list = field(default_factory=list)  # (path, text) of every text value, in file order
     store_key: str = ""  # its key in the store of the last run (kb.records.store), "" when not stored
 
+    #: The three fields that say where each value sits: a document from the store keeps them packed
+    #: (``marshal`` bytes) until one is asked for — only the checks that find a problem ask, so a build of
+    #: unchanged records never unpacks them (at 20,000 records they would be 1.3 GB of small objects).
+    POSITIONS = ("lines", "key_lines", "strings")
+
+    @classmethod
+    def stored(cls, path: Path, display: str, data: Any, refused: set, problems: list, positions: bytes,
+               store_key: str) -> Document:
+        """A document as the store kept it; ``positions``: ``packed_positions()`` of when it was read."""
+        doc = cls(path, display, data, problems=problems, refused=refused, store_key=store_key)
+        del doc.lines, doc.key_lines, doc.strings
+        doc._positions = positions
+        return doc
+
+    def packed_positions(self) -> bytes:
+        packed = self.__dict__.get("_positions")
+        return packed if packed is not None else marshal.dumps((self.lines, self.key_lines, self.strings))
+
+    def __getattr__(self, name: str) -> Any:
+        # only called for what the instance lacks: the positions of a stored document, on first use
+        packed = self.__dict__.get("_positions") if name in Document.POSITIONS else None
+        if packed is None:
+            raise AttributeError(name)
+        self.lines, self.key_lines, self.strings = marshal.loads(packed)
+        del self._positions
+        return self.__dict__[name]
+
     @property
     def stem(self) -> str:
         return self.path.name[: -len(self.path.suffix)] if self.path.suffix else self.path.name
@@ -568,8 +595,8 @@ def read_documents(paths: list[Path], root: Path, known: store.RecordStore | Non
         if found is None:
             todo.append(number)
             continue
-        data, lines, key_lines, refused, strings, problems = found
-        out[number] = Document(path, shown[number], data, lines, key_lines, problems, refused, strings, key)
+        data, refused, problems, positions = found
+        out[number] = Document.stored(path, shown[number], data, refused, problems, positions, key)
     for number, doc in zip(todo, _read_on_every_core([paths[n] for n in todo], root)):
         out[number] = doc
         if keys[number]:
@@ -619,6 +646,13 @@ class Sources:
     @property
     def documents(self) -> list:
         return list(self.registry.values()) + list(self.records)
+
+    def forget_positions(self) -> None:
+        """Drop where each value sits (``Document.POSITIONS``) once the checks are done: only they name lines,
+        and a build keeps the documents to the end (unpacked, about 65 KB per record)."""
+        for doc in self.documents:
+            doc.__dict__.pop("_positions", None)
+            doc.lines, doc.key_lines, doc.strings = {}, {}, []
 
 
 def record_paths(root: Path) -> list[Path]:

@@ -34,7 +34,7 @@ CACHE_DIR = ".kb-cache"
 FILE = "records.marshal"
 ENV = "KB_CACHE"
 #: The layout of what is stored: raised when it changes (the code fingerprint covers the rest).
-VERSION = 1
+VERSION = 2
 
 
 def enabled() -> bool:
@@ -97,21 +97,20 @@ class RecordStore:
         return f"{display}\0{digest}"
 
     def parsed(self, key: str) -> tuple | None:
-        """(data, lines, key_lines, refused, strings, problems) of a file read before — new objects, the
-        caller's to change — or None."""
+        """(data, refused, problems, positions) of a file read before — new objects, the caller's to change;
+        ``positions``: its lines and strings, still packed (``load.Document.stored``) — or None."""
         found = self._read.get(key)
         if found is None:
             self.misses += 1
             return None
         self.hits += 1
         self._new_read[key] = found
-        data, lines, key_lines, refused, strings, problems = marshal.loads(found)
-        return data, lines, key_lines, refused, strings, problems_in(problems)
+        data, refused, problems, positions = marshal.loads(found)
+        return data, refused, problems_in(problems), positions
 
     def remember_parsed(self, key: str, doc) -> None:
         """Keep ``doc`` as read (frozen now: later changes to its data are not stored)."""
-        self._new_read[key] = marshal.dumps((doc.data, doc.lines, doc.key_lines, doc.refused, doc.strings,
-                                             problems_out(doc.problems)))
+        self._new_read[key] = marshal.dumps((doc.data, doc.refused, problems_out(doc.problems), doc.packed_positions()))
 
     # -- a record's own problems -----------------------------------------------------------------------
 
