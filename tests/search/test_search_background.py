@@ -1,4 +1,4 @@
-"""The records' search documents worked out in a forked child (kb.parallel.Job) are the ones computed here."""
+"""The records' search documents worked out on every core (kb.parallel.chunked) are the ones computed here."""
 
 import pytest
 
@@ -9,7 +9,9 @@ from kb.search.index import SearchIndexBuilder
 
 
 @pytest.mark.parametrize("edition", ["public", "internal"])
-def test_search_index_is_the_same_with_and_without_the_child(edition):
+def test_search_index_is_the_same_with_and_without_the_child(edition, monkeypatch):
+    monkeypatch.setenv("KB_JOBS", "2")
+    monkeypatch.setenv("KB_SHARE_SMALL", "1")  # the fixture is small: shared all the same
     kb = load_knowledge_base(FIXTURES / "kb").kb
     serial = SearchIndexBuilder(Edition(edition, kb))
     serial.add_page("usage/", "窗口使用说明", "在搜索框里输入群众说的几个字")

@@ -77,7 +77,7 @@ class _State:
     inline: list[str] = []  # pages that still carry an inline script (the CSP refuses it)
     theme: themeshare.ThemeShare | None = None  # the child writing part of the pages (themeshare.py)
     compiled = None  # where compiled templates are kept between builds (kb/render.py keep_compiled)
-    later = None  # one page's Page.later: asking it takes every print page from the child that made them
+    later = None  # one page's Page.later: asking it waits for the child that writes every copied page
 
 
 state = _State()
@@ -171,14 +171,12 @@ def on_config(config):
                                          os.path.basename(config.config_file_path))
     except LedgerError as exc:
         raise PluginError(str(exc)) from None
+    if not preview.serving:
+        loaded.sources.forget_positions()  # the preview checks again on each save; a build is done checking
     state.builder = SiteBuilder(edition, settings)
     state.sources = loaded.sources
-    if state.search is not None:
-        state.search.cancel()  # a previous `mkdocs serve` build that stopped half-way
     state.search = SearchIndexBuilder(edition)
-    # The records' part of the search index is worked out on another core while
-    # MkDocs renders the pages (same result as at the end; see kb/background.py).
-    state.search.start()
+    state.search.start()  # the records' part of the index, on every core (same result as at the end)
     state.raw = RawBlocks()
     state.markdown = MarkdownCache()
     state.generated = set()
@@ -209,20 +207,24 @@ def on_config(config):
 
 
 class LaterFile(File):
-    """A generated file MkDocs only copies (a card, a notice): its content is asked for when MkDocs writes it,
-    after converting every page, while another core makes it (``kb.site.plan.Page.later``)."""
+    """A generated file MkDocs only copies (a card, a notice): another core writes it straight into the site
+    while MkDocs converts the other pages (``kb.site.pages.SiteBuilder.pages``); copying it is waiting for that."""
 
     later = None
 
+    def copy_file(self, dirty: bool = False) -> None:
+        self.later()
+
     @property
     def _content(self):
-        if self.later is not None:
-            self._made, self.later = self.later(), None
-        return self._made
+        """Its text, for whoever asks (MkDocs itself does not): read back from where it was written."""
+        self.later()
+        with open(self.abs_dest_path, encoding="utf-8") as handle:
+            return handle.read()
 
     @_content.setter
     def _content(self, value) -> None:
-        self._made = value
+        pass
 
 
 def on_files(files, config):
@@ -235,7 +237,9 @@ def on_files(files, config):
     dated = plugins.dates_from_history(config)
     tags_listing = plugins.needs_tags_listing(config, files)  # looks at the hand-written pages only
     state.later = None
-    for page in builder.pages(share=not preview.serving):  # on both cores (kb/parallel.py)
+    hand_written = {file.src_uri for file in files}
+    into = None if preview.serving else config.site_dir
+    for page in builder.pages(into, keep=lambda src: src not in hand_written):  # on both cores (kb/parallel.py)
         if files.get_file_from_path(page.src) is not None:
             if preview.serving:
                 preview.record_page(page.src, None)
@@ -244,7 +248,7 @@ def on_files(files, config):
             preview.record_page(page.src, page.content)
         if page.later is not None:
             file = LaterFile.generated(config, page.src, content="", inclusion=InclusionLevel.NOT_IN_NAV)
-            file.later = state.later = page.later
+            file.later = state.later = page.later  # the same for every such page: the child that writes them
         else:
             file = File.generated(config, page.src, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
         if page.record:
@@ -256,8 +260,6 @@ def on_files(files, config):
     if tags_listing:
         files.append(File.generated(config, plugins.TAGS_SRC, content=plugins.TAGS_LISTING,
                                     inclusion=InclusionLevel.NOT_IN_NAV))
-    if not preview.serving:
-        state.search.receive()  # done by now: its process ends before the long conversion, not at the end
     phases.mark("files_end")
     return files
 
@@ -308,8 +310,8 @@ def on_env(env, config, files):
     state.env, state.files = env, files
     building = state.command == "build" and not state.dirty and not preview.serving
     if building and themeshare.wanted(config, len(state.generated)):
-        # The child that made the print pages ends first, so that it does not hold them beside this fork (at
-        # 20,000 records, gigabytes).
+        # The child that writes the copied pages ends first: two children beside this process on two cores
+        # would only take turns.
         if state.later is not None:
             state.later()
         state.theme = themeshare.ThemeShare(config, files, state.nav, env, state.inline)
@@ -368,8 +370,6 @@ def on_build_error(error):
     if state.theme is not None:
         state.theme.cancel()
         state.theme = None
-    if state.search is not None:
-        state.search.cancel()
     if state.final_site_dir:
         # The half-built copy goes; the previous site was never touched.
         shutil.rmtree(state.final_site_dir.rstrip("/\\") + ".kb-building", ignore_errors=True)

@@ -7,10 +7,11 @@ MkDocs ``File`` objects, and that tests can inspect directly.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from functools import cached_property
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -55,7 +56,7 @@ def unlink_internal_pages(markdown: str) -> str:
 TRAINING_PART = 50
 #: Rows per listing page (by domain, kind, cause, department; a legal source's citations).
 LISTING_PART = 500
-#: Records from which ``SiteBuilder.pages(share=True)`` shares the work between processes (a fork and
+#: Records from which ``SiteBuilder.pages(into=…)`` shares the work between processes (a fork and
 #: sending the pages back cost more than rendering a small site).
 SHARE_FROM = 200
 
@@ -298,31 +299,47 @@ class SiteBuilder(GuidePage, PrintPages):
             yield from self.training_pages()
         yield from self.cases.plan()
 
-    def pages(self, share: bool = False) -> Iterator[Page]:
-        """Every generated page, rendered, in plan order; ``share``: on every core (``kb.parallel``), same pages.
+    def pages(self, into: str | None = None, keep: Callable[[str], bool] = lambda src: True) -> Iterator[Page]:
+        """Every generated page, rendered, in plan order.
 
-        Shared, the pages the engine converts (Markdown: guides, lists, laws …) are rendered by this process and
-        a forked worker together; the pages it only copies (``Page.copied``: cards, notices, print volumes,
-        which the engine writes after converting all the others) are rendered afterwards by one forked child
-        (``parallel.Job``) and come as ``Page.later``, so the second core works while this one converts.
-        Before any fork, what several pages use is worked out here once (the counts, the laws' states, the
-        revision flags), so that the children inherit it instead of each computing it again."""
-        if not share or parallel.jobs() <= 1 or len(self.edition.views) < SHARE_FROM and not parallel.small_too():
+        ``into``: the folder the site is being written to. Given, the work is shared between the cores
+        (``kb.parallel``): the pages the engine converts (Markdown: guides, lists, laws …) are rendered by this
+        process and a forked worker together; the pages it only copies (``Page.copied``: cards, notices, print
+        volumes) are rendered by one forked child (``parallel.Job``) that writes each straight to
+        ``into/<src>`` as the engine would, those for which ``keep(src)`` holds (not those a
+        hand-written file replaces); they come here with ``content`` "" and a ``Page.later`` that waits for
+        them. So the second core works while this one converts, and their text (at 20,000 records more than a
+        gigabyte) is never held here. Before any fork, what several pages use is worked out here once (the
+        counts, the laws' states, the revision flags), so that the children inherit it instead of each
+        computing it again. The same pages without ``into``, on one core, or below ``SHARE_FROM`` records."""
+        if into is None or parallel.jobs() <= 1 or len(self.edition.views) < SHARE_FROM and not parallel.small_too():
             for planned in self.plan():
                 yield planned.render()
             return
         self._law_states, self._pending_laws, self.revision_flags, self.stats, self.by_domain  # noqa: B018
         planned = list(self.plan())
         converted = [i for i, p in enumerate(planned) if not copied(p.src)]
-        later_ones = [i for i, p in enumerate(planned) if copied(p.src)]
+        later_ones = [i for i, p in enumerate(planned) if copied(p.src) and keep(p.src)]
         rendered: dict[int, Page] = {}
         for start, part in parallel.chunked(lambda a, b: (a, [planned[converted[i]].render() for i in range(a, b)]),
                                             len(converted)):
             rendered.update(zip(converted[start:], part))
         # forked only now: while the pages above are rendered both cores are busy, while MkDocs converts them one is
         # idle (and the workers above have ended, so at 20,000 records one copy of the build fewer is alive at once)
-        later = parallel.Job(lambda: [str(planned[i].render().content) for i in later_ones])
-        for number, i in enumerate(later_ones):
-            rendered[i] = Page(planned[i].src, "", later=lambda number=number: later.result()[number])
+        later = parallel.Job(lambda: _write_pages(into, (planned[i] for i in later_ones)))
+        for i in later_ones:
+            rendered[i] = Page(planned[i].src, "", later=later.result)
         for i in range(len(planned)):
-            yield rendered.pop(i)
+            yield rendered.pop(i) if i in rendered else planned[i].render()
+
+
+def _write_pages(into: str, pages: Iterable[Planned]) -> int:
+    """Render ``pages`` and write each to ``into/<src>``, as the engine writes a file it copies; their number."""
+    written = 0
+    for planned in pages:
+        path = os.path.normpath(os.path.join(into, planned.src))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:  # as MkDocs' File.copy_file writes a generated text
+            handle.write(str(planned.render().content))
+        written += 1
+    return written

@@ -19,9 +19,9 @@ class Page:
     src: str
     content: str
     record: str | None = None  # the record it comes from, for edit links
-    #: For a page the engine only copies (an ``.html`` card, notice or print volume; not converted): the
-    #: content is still being made on another core and ``later()`` returns it (``content`` is "" until then).
-    later: Callable[[], str] | None = None
+    #: For a page the engine only copies (an ``.html`` card, notice or print volume; not converted): another
+    #: core is writing it straight into the site, and ``later()`` waits until it has (``content`` stays "").
+    later: Callable[[], object] | None = None
 
     @property
     def copied(self) -> bool:
