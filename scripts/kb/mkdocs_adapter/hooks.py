@@ -176,7 +176,7 @@ def on_config(config):
     state.builder = SiteBuilder(edition, settings)
     state.sources = loaded.sources
     state.search = SearchIndexBuilder(edition)
-    state.search.start()  # the records' part of the index, on every core (same result as at the end)
+    state.search.start(keep_terms=preview.serving)  # the records' part of the index, on every core
     state.raw = RawBlocks()
     state.markdown = MarkdownCache()
     state.generated = set()

@@ -270,16 +270,19 @@ class SearchIndexBuilder:
             self._jieba.add_word(word, 2000, None)
         self._dictionary_loaded = True
 
-    def start(self) -> None:
+    def start(self, keep_terms: bool = True) -> None:
         """Work out the records' documents now, on every core (``kb.parallel.chunked``; the dictionary is loaded
         here first, so the workers inherit it); the hand-written pages are only known at the end of the build.
         Not in a child beside the build: one that lived on while the pages were rendered kept the build's
-        memory of that moment, about 1.3 GB at 20,000 records."""
+        memory of that moment, about 1.3 GB at 20,000 records. ``keep_terms``: keep the terms found per text
+        for a next builder (``mkdocs serve``); a build lets them go (about 13 KB per record)."""
         self._load_dictionary()
         views = self.edition.views
         # kept as marshal bytes until the index is written, a quarter of the size of the documents themselves
         # (about 300 MB less at 20,000 records, all through the build)
         self._records = parallel.chunked(lambda a, b: marshal.dumps(self.record_documents(views[a:b])), len(views))
+        if not keep_terms:
+            self._terms = {}
 
     def record_documents(self, views: list[dict] | None = None) -> list[dict]:
         """The documents of ``views`` (default: the edition's records), in order: the first part of ``documents()``."""
