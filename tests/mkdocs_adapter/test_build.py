@@ -162,6 +162,23 @@ def test_invalid_knowledge_base_fails_before_touching_site(built, tmp_path):
     assert not (work / "site.kb-building").exists()
 
 
+def test_a_build_failing_while_pages_are_written_elsewhere_leaves_nothing_half_written(built, tmp_path, monkeypatch):
+    project, _, _ = built
+    work = tmp_path / "p"
+    shutil.copytree(project, work, symlinks=True)
+    (work / "site" / "keep.txt").write_text("previous build", encoding="utf-8")
+    (work / "docs" / "usage.md").write_text("# 说明\n\n<!-- kb:nosuch -->\n", encoding="utf-8")
+    monkeypatch.setenv("KB_JOBS", "2")
+    monkeypatch.setenv("KB_SHARE_SMALL", "1")  # the child writing cards and notices is forked, as for a province
+    result = mkdocs_build(work)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    assert "页面 usage.md 里的标记 <!-- kb:nosuch --> 不认识：可用的只有 <!-- kb:overview -->、<!-- kb:training -->" in output
+    time.sleep(1)  # a child still writing would have made its folder again by now
+    assert not (work / "site.kb-building").exists()
+    assert (work / "site" / "keep.txt").read_text(encoding="utf-8") == "previous build"
+
+
 def test_successful_build_replaces_site_atomically(built, tmp_path):
     project, _, _ = built
     work = tmp_path / "p"

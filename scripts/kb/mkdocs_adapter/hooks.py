@@ -47,7 +47,7 @@ from ..site.edition import PUBLIC, Edition
 from .mdcache import MarkdownCache
 from ..knowledge import load_knowledge_base
 from ..ledger.site import LedgerError, cases_for_build
-from ..site.pages import INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, unlink_internal_pages
+from ..site.pages import BLOCKS, INTERNAL_PAGES, INTERNAL_SECTIONS, SiteBuilder, unlink_internal_pages
 from ..site.settings import SiteSettings, centre_setting, check_feedback_url
 from .rawblocks import RawBlocks
 from ..search.index import SearchIndexBuilder, page_text
@@ -271,6 +271,10 @@ def on_page_markdown(markdown, page, config, files):
     names = _MARKER.findall(markdown)
     if names:
         src = page.file.src_uri
+        unknown = sorted(set(names) - set(BLOCKS))
+        if unknown:
+            raise PluginError(f"页面 {src} 里的标记 <!-- kb:{unknown[0]} --> 不认识：可用的只有 "
+                              + "、".join(f"<!-- kb:{name} -->" for name in BLOCKS))
         blocks = {name: builder.block(name, src) for name in names}
         markdown = _MARKER.sub(lambda m: blocks[m.group(1)], markdown)
         if preview.serving and preview.built is not None:
@@ -370,6 +374,8 @@ def on_build_error(error):
     if state.theme is not None:
         state.theme.cancel()
         state.theme = None
+    if state.builder is not None:
+        state.builder.stop_writing()
     if state.final_site_dir:
         # The half-built copy goes; the previous site was never touched.
         shutil.rmtree(state.final_site_dir.rstrip("/\\") + ".kb-building", ignore_errors=True)

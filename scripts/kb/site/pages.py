@@ -56,6 +56,8 @@ def unlink_internal_pages(markdown: str) -> str:
 TRAINING_PART = 50
 #: Rows per listing page (by domain, kind, cause, department; a legal source's citations).
 LISTING_PART = 500
+#: The blocks a hand-written page may ask for with ``<!-- kb:NAME -->`` (``SiteBuilder.block``).
+BLOCKS = ("overview", "training")
 #: Records from which ``SiteBuilder.pages(into=…)`` shares the work between processes (a fork and
 #: sending the pages back cost more than rendering a small site).
 SHARE_FROM = 200
@@ -79,6 +81,7 @@ class SiteBuilder(GuidePage, PrintPages):
         self.urls = edition.urls
         self._versions: dict[str, tuple[dict, cardversion.CardVersion]] = {}
         self._dues: dict[tuple, deadline.Due] = {}
+        self._writer: parallel.Job | None = None  # the child writing the copied pages (pages(into=…))
         #: the working-day calendar: the packages' and the notices of solutions/_registry/holidays.yml
         self.calendar = calendar.for_notices(self.kb.holiday_notices)
         self.renderer = renderer or Renderer()
@@ -264,7 +267,7 @@ class SiteBuilder(GuidePage, PrintPages):
     # -- blocks that hand-written pages embed with <!-- kb:NAME --> ----------------
 
     def block(self, name: str, src: str) -> str:
-        """The HTML of a block for the hand-written page ``src``."""
+        """The HTML of a block (one of ``BLOCKS``) for the hand-written page ``src``; KeyError for another name."""
         if name == "overview":
             domains = [(t, self.stats["by_domain"].get(t.name, 0)) for t in self.kb.vocabularies["domains"]]
             return self.renderer.render("overview.html.j2", page_src=src, s=self.stats, domains=domains)
@@ -326,11 +329,19 @@ class SiteBuilder(GuidePage, PrintPages):
             rendered.update(zip(converted[start:], part))
         # forked only now: while the pages above are rendered both cores are busy, while MkDocs converts them one is
         # idle (and the workers above have ended, so at 20,000 records one copy of the build fewer is alive at once)
-        later = parallel.Job(lambda: _write_pages(into, (planned[i] for i in later_ones)))
+        self._writer = later = parallel.Job(lambda: _write_pages(into, (planned[i] for i in later_ones)))
         for i in later_ones:
             rendered[i] = Page(planned[i].src, "", later=later.result)
         for i in range(len(planned)):
             yield rendered.pop(i) if i in rendered else planned[i].render()
+
+
+    def stop_writing(self) -> None:
+        """Stop the child writing the copied pages, if it still runs (the build failed: its folder is removed,
+        and must not be written into again afterwards)."""
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
 
 
 def _write_pages(into: str, pages: Iterable[Planned]) -> int:
