@@ -52,11 +52,14 @@ def test_positions_from_the_store_stay_packed_until_asked_and_are_then_those_rea
     root = shutil.copytree(FIXTURES / "kb", tmp_path / "kb")
     first = load_knowledge_base(root, "2026-12-01")
     again = load_knowledge_base(root, "2026-12-01")
-    packed = [d for d in again.sources.records if "_positions" in d.__dict__]
-    assert packed and len(packed) == len(again.sources.records)  # a clean knowledge base: no check asked for lines
+    for loaded in (first, again):  # read afresh, then checked; taken from the store
+        packed = [d for d in loaded.sources.records if "_positions" in d.__dict__ and "lines" not in d.__dict__]
+        assert packed and len(packed) == len(loaded.sources.records)  # a clean knowledge base: no line asked for
     for fresh, stored in zip(first.sources.records, again.sources.records):
         assert (stored.strings, stored.key_lines) == (fresh.strings, fresh.key_lines)
-        assert "_positions" not in stored.__dict__
+        assert "strings" in stored.__dict__  # unpacked on first use
+        stored.pack()
+        assert "strings" not in stored.__dict__ and stored.line_of(("title",)) == fresh.line_of(("title",)) > 1
     again.sources.forget_positions()
     assert all(d.lines == {} and d.strings == [] for d in again.sources.records)
 

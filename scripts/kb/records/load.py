@@ -170,9 +170,10 @@ class Document:
     strings: list = field(default_factory=list)  # (path, text) of every text value, in file order
     store_key: str = ""  # its key in the store of the last run (kb.records.store), "" when not stored
 
-    #: The three fields that say where each value sits: a document from the store keeps them packed
-    #: (``marshal`` bytes) until one is asked for — only the checks that find a problem ask, so a build of
-    #: unchanged records never unpacks them (at 20,000 records they would be 1.3 GB of small objects).
+    #: The three fields that say where each value sits. A record's are kept packed (``marshal`` bytes) once it
+    #: is read, and unpacked while its own checks run or a problem needs a line: a build of unchanged records
+    #: never unpacks them (at 20,000 records they would be 1.3 GB of small objects). They never change once
+    #: the file is read, so packing again only lets the unpacked copy go.
     POSITIONS = ("lines", "key_lines", "strings")
 
     @classmethod
@@ -188,13 +189,18 @@ class Document:
         packed = self.__dict__.get("_positions")
         return packed if packed is not None else marshal.dumps((self.lines, self.key_lines, self.strings))
 
+    def pack(self) -> None:
+        """Keep the positions packed only, until one is asked for again."""
+        self._positions = self.packed_positions()
+        for name in Document.POSITIONS:
+            self.__dict__.pop(name, None)
+
     def __getattr__(self, name: str) -> Any:
-        # only called for what the instance lacks: the positions of a stored document, on first use
+        # only called for what the instance lacks: the positions of a packed document, on first use
         packed = self.__dict__.get("_positions") if name in Document.POSITIONS else None
         if packed is None:
             raise AttributeError(name)
         self.lines, self.key_lines, self.strings = marshal.loads(packed)
-        del self._positions
         return self.__dict__[name]
 
     @property
@@ -612,17 +618,19 @@ def _read_on_every_core(paths: list[Path], root: Path) -> list[Document]:
 
     def read(start: int, stop: int):
         docs = [read_document(path, root) for path in paths[start:stop]]
+        for doc in docs:
+            doc.pack()  # at once: the next files read reuse the memory its unpacked positions took
         if os.getpid() == here:
             return docs
-        return marshal.dumps([(d.display, d.data, d.lines, d.key_lines, d.refused, d.strings,
+        return marshal.dumps([(d.display, d.data, d.refused, d.packed_positions(),
                                pickle.dumps(d.problems) if d.problems else b"") for d in docs])
 
     out: list[Document] = []
     for part in parallel.chunked(read, len(paths), min_chunk=READ_CHUNK):
         if isinstance(part, bytes):
-            part = [Document(paths[0], display, data, lines, key_lines, pickle.loads(problems) if problems else [],
-                             refused, strings)
-                    for display, data, lines, key_lines, refused, strings, problems in marshal.loads(part)]
+            part = [Document.stored(paths[0], display, data, refused, pickle.loads(problems) if problems else [],
+                                    positions, "")
+                    for display, data, refused, positions, problems in marshal.loads(part)]
         out.extend(part)
     for doc, path in zip(out, paths):
         doc.path = path

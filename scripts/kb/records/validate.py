@@ -262,6 +262,14 @@ class Checker:
         finally:
             self.problems = mine
 
+    def own_problems(self, doc: Document) -> tuple[list[Problem], bool]:
+        """``_record_problems``, after which the record's positions are packed again (``Document.pack``)."""
+        try:
+            return self._record_problems(doc)
+        finally:
+            if "_positions" in doc.__dict__:
+                doc.pack()
+
     def check_records(self) -> None:
         ids: dict[str, Document] = {}
         titles: dict[str, Document] = {}
@@ -271,7 +279,7 @@ class Checker:
             # for the records that did not change (see kb/preview.py); across records, see below.
             cached = self.cache.get(id(doc)) if self.cache is not None else None
             if cached is None or cached[0] is not doc:
-                cached = (doc, *self._record_problems(doc))
+                cached = (doc, *self.own_problems(doc))
                 if self.cache is not None:
                     self.cache[id(doc)] = cached
             _, found, readable = cached
@@ -474,9 +482,9 @@ def _records_checked_on_every_core(checker: Checker) -> dict | None:
                 cache[id(doc)] = (doc, *found)
         docs = [doc for doc in docs if id(doc) not in cache]
     if len(docs) < SHARE_FROM and not parallel.small_too():
-        found = [checker._record_problems(doc) for doc in docs]
+        found = [checker.own_problems(doc) for doc in docs]
     else:
-        parts = parallel.chunked(lambda start, stop: [checker._record_problems(doc) for doc in docs[start:stop]],
+        parts = parallel.chunked(lambda start, stop: [checker.own_problems(doc) for doc in docs[start:stop]],
                                  len(docs))
         found = [result for part in parts for result in part]
     for doc, result in zip(docs, found):
