@@ -240,7 +240,7 @@ def on_files(files, config):
     hand_written = {file.src_uri for file in files}
     into = None if preview.serving else config.site_dir
     for page in builder.pages(into, keep=lambda src: src not in hand_written):  # on both cores (kb/parallel.py)
-        if files.get_file_from_path(page.src) is not None:
+        if page.src in hand_written:
             if preview.serving:
                 preview.record_page(page.src, None)
             continue  # a hand-written page with the same path wins

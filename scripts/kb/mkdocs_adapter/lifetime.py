@@ -13,8 +13,9 @@ So, only for the ``build`` command of MkDocs' own command line (``on_startup``; 
 in its own process and goes on afterwards, such as ``kb bundle``), the collector is off until the build
 ends, and once MkDocs has finished a build that succeeded this process flushes its output and ends at once
 (``os._exit(0)``). A build that failed (MkDocs' own ``on_build_error``, strict mode's abort included) turns
-the collector back on and exits as usual with MkDocs' own status. ``mkdocs serve`` and ``gh-deploy`` are left as they are, and so is a site with a
-plugin this project does not know: its ``on_shutdown`` or ``atexit`` work is not skipped.
+the collector back on and exits as usual with MkDocs' own status. ``mkdocs serve`` and ``gh-deploy`` are
+left as they are, and so is a site with a plugin this project does not know: its ``on_shutdown`` or
+``atexit`` work is not skipped.
 """
 
 from __future__ import annotations

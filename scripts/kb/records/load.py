@@ -195,6 +195,11 @@ class Document:
         for name in Document.POSITIONS:
             self.__dict__.pop(name, None)
 
+    def repack(self) -> None:
+        """``pack`` again a document kept packed (its unpacked copy goes); one never packed stays as it is."""
+        if "_positions" in self.__dict__:
+            self.pack()
+
     def __getattr__(self, name: str) -> Any:
         # only called for what the instance lacks: the positions of a packed document, on first use
         packed = self.__dict__.get("_positions") if name in Document.POSITIONS else None

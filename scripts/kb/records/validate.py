@@ -267,8 +267,7 @@ class Checker:
         try:
             return self._record_problems(doc)
         finally:
-            if "_positions" in doc.__dict__:
-                doc.pack()
+            doc.repack()
 
     def check_records(self) -> None:
         ids: dict[str, Document] = {}

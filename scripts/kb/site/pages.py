@@ -335,7 +335,6 @@ class SiteBuilder(GuidePage, PrintPages):
         for i in range(len(planned)):
             yield rendered.pop(i) if i in rendered else planned[i].render()
 
-
     def stop_writing(self) -> None:
         """Stop the child writing the copied pages, if it still runs (the build failed: its folder is removed,
         and must not be written into again afterwards)."""
